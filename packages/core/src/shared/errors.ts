@@ -4,7 +4,10 @@
  * PII: callers pass field names, line numbers and ids, never values.
  */
 export const errorCatalog = {
-  CORDON_ERR_VALIDATION: { status: 400, hint: 'The request is malformed; the details name the field to fix.' },
+  CORDON_ERR_VALIDATION: {
+    status: 400,
+    hint: 'The request is malformed; the details name the field to fix.',
+  },
   CORDON_ERR_UNKNOWN_FIELD: { status: 400, hint: 'Remove the field: only documented fields are accepted.' },
   CORDON_ERR_INVALID_PHONE: {
     status: 400,
@@ -14,20 +17,35 @@ export const errorCatalog = {
     status: 400,
     hint: 'Give an 18-character resident ID number whose last character passes the GB 11643 check.',
   },
-  CORDON_ERR_INVALID_ENCODING: { status: 400, hint: 'Send UTF-8 (or GBK for files, declared with --encoding gbk).' },
+  CORDON_ERR_INVALID_ENCODING: {
+    status: 400,
+    hint: 'Send UTF-8 (or GBK for files, declared with --encoding gbk).',
+  },
   CORDON_ERR_BATCH_TOO_LARGE: { status: 400, hint: 'Split the batch: at most 1,000 items per request.' },
   CORDON_ERR_DUPLICATE_IN_BATCH: { status: 400, hint: 'Each id may appear once per batch.' },
   CORDON_ERR_NOT_FOUND: { status: 404, hint: 'No record with that id exists.' },
-  CORDON_ERR_CUSTOMER_NOT_FOUND: { status: 422, hint: 'Create the customer before the orders that reference it.' },
+  CORDON_ERR_CUSTOMER_NOT_FOUND: {
+    status: 422,
+    hint: 'Create the customer before the orders that reference it.',
+  },
   CORDON_ERR_CONFLICT: {
     status: 409,
     hint: 'A record with this id exists with different content; ids are immutable external ids.',
   },
-  CORDON_ERR_ERASED: { status: 410, hint: 'This customer was erased (crypto-shredded); the data cannot be read.' },
+  CORDON_ERR_ERASED: {
+    status: 410,
+    hint: 'This customer was erased (crypto-shredded); the data cannot be read.',
+  },
   CORDON_ERR_UNAUTHENTICATED: { status: 401, hint: 'Send a valid API key as "Authorization: Bearer <key>".' },
   CORDON_ERR_FORBIDDEN: { status: 403, hint: 'The credential is not allowed this action.' },
-  CORDON_ERR_PURPOSE_REQUIRED: { status: 403, hint: 'State a purpose and a reference (ticket, delivery, request).' },
-  CORDON_ERR_KEYRING_MISSING: { status: 500, hint: 'Run `cordon keys init` or set CORDON_KEYRING to the keyring file.' },
+  CORDON_ERR_PURPOSE_REQUIRED: {
+    status: 403,
+    hint: 'State a purpose and a reference (ticket, delivery, request).',
+  },
+  CORDON_ERR_KEYRING_MISSING: {
+    status: 500,
+    hint: 'Run `cordon keys init` or set CORDON_KEYRING to the keyring file.',
+  },
   CORDON_ERR_KEYRING_INVALID: {
     status: 500,
     hint: 'The keyring file is unreadable or has wrong permissions; restore it from backup or chmod 600 it.',
@@ -41,13 +59,25 @@ export const errorCatalog = {
     status: 500,
     hint: 'The database was migrated by a newer Cordon; upgrade this installation before starting it.',
   },
-  CORDON_ERR_DECRYPT: { status: 500, hint: 'A ciphertext failed authentication: the row was altered or moved.' },
-  CORDON_ERR_RANGE: { status: 400, hint: 'The requested range is outside what exists; check from/to and size.' },
-  CORDON_ERR_LEDGER_TAMPERED: { status: 500, hint: 'Ledger verification failed; see the report for positions.' },
+  CORDON_ERR_DECRYPT: {
+    status: 500,
+    hint: 'A ciphertext failed authentication: the row was altered or moved.',
+  },
+  CORDON_ERR_RANGE: {
+    status: 400,
+    hint: 'The requested range is outside what exists; check from/to and size.',
+  },
+  CORDON_ERR_LEDGER_TAMPERED: {
+    status: 500,
+    hint: 'Ledger verification failed; see the report for positions.',
+  },
   CORDON_ERR_SIGNATURE: { status: 400, hint: 'The signature does not verify with the given key.' },
   CORDON_ERR_EVIDENCE_INVALID: { status: 400, hint: 'The evidence package is malformed or does not verify.' },
   CORDON_ERR_ORIGIN_MISMATCH: { status: 400, hint: 'The checkpoint belongs to another log origin.' },
-  CORDON_ERR_INTERNAL: { status: 500, hint: 'An unexpected error occurred; the request id identifies it in the logs.' },
+  CORDON_ERR_INTERNAL: {
+    status: 500,
+    hint: 'An unexpected error occurred; the request id identifies it in the logs.',
+  },
 } as const satisfies Record<string, { status: number; hint: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -71,7 +101,12 @@ export class CordonError extends Error {
 
   /** The stable shape sent to API clients and printed by the CLI with --json. */
   toJSON(): { code: ErrorCode; message: string; hint: string; details: ErrorDetails } {
-    return { code: this.code, message: this.message, hint: errorCatalog[this.code].hint, details: this.details };
+    return {
+      code: this.code,
+      message: this.message,
+      hint: errorCatalog[this.code].hint,
+      details: this.details,
+    };
   }
 }
 

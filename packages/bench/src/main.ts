@@ -1,0 +1,48 @@
+import { parseArgs } from 'node:util';
+import { ledgerBench } from './ledger.bench';
+import { type Figure, formatFigure, passes } from './report';
+import { vaultBench } from './vault.bench';
+
+/**
+ * `npm run bench`: every figure is measured in this run and printed beside its target or peer.
+ * `--quick` shrinks sizes for a smoke run; `--only vault|ledger` runs one suite; `--json` for scripts.
+ */
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-postgres': { type: 'boolean', default: false },
+  },
+});
+const showProgress = !values.json && !process.env.CI && Boolean(process.stderr.isTTY);
+const figures: Figure[] = [];
+const header = `cordon bench — node ${process.version}, ${new Date().toISOString()}`;
+if (!values.json) process.stdout.write(`${header}\n`);
+const print = (fs: Figure[]) => {
+  figures.push(...fs);
+  if (!values.json) for (const f of fs) process.stdout.write(`${formatFigure(f)}\n`);
+};
+if (!values.only || values.only === 'vault') {
+  print(
+    await vaultBench({
+      customers: values.quick ? 2_000 : 20_000,
+      seconds: values.quick ? 3 : 10,
+      showProgress,
+      postgres: !values['no-postgres'],
+    }),
+  );
+}
+if (!values.only || values.only === 'ledger') {
+  print(await ledgerBench({ quick: values.quick, showProgress, postgres: !values['no-postgres'] }));
+}
+if (values.json)
+  process.stdout.write(
+    `${JSON.stringify({ header, figures: figures.map((f) => ({ ...f, pass: passes(f) })) }, null, 2)}\n`,
+  );
+const failed = figures.filter((f) => passes(f) === false);
+if (!values.json)
+  process.stdout.write(
+    failed.length ? `${failed.length} figure(s) miss their target\n` : 'all targets met\n',
+  );
+process.exit(0);

@@ -1,0 +1,198 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RequestContext } from '@cordon/core';
+import { buildApp, testRuntime } from '@cordon/server';
+import { generateShop } from '@cordon/sim';
+import { type Database, disposeDatabase, openDatabase, TEST_DATABASE_URL } from '@cordon/storage';
+import autocannon from 'autocannon';
+import type { Figure } from './report';
+import { progress } from './report';
+
+const ctx: RequestContext = {
+  actor: { type: 'system', id: 'bench', role: 'operator' },
+  scopes: ['admin'],
+  requestId: 'bench',
+  clientAddress: '127.0.0.1',
+};
+
+export interface VaultBenchOptions {
+  customers: number;
+  seconds: number;
+  showProgress: boolean;
+  postgres: boolean;
+}
+
+async function importRate(
+  database: Database,
+  shop: ReturnType<typeof generateShop>,
+  concurrency: number,
+): Promise<number> {
+  const runtime = await testRuntime(database);
+  const started = performance.now();
+  const run = async (items: readonly unknown[], ingest: (batch: unknown[]) => Promise<unknown>) => {
+    const batches: unknown[][] = [];
+    for (let i = 0; i < items.length; i += 1000) batches.push(items.slice(i, i + 1000));
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < batches.length) {
+          const batch = batches[next++];
+          if (batch) await ingest(batch);
+        }
+      }),
+    );
+  };
+  await run(shop.customers, (b) => runtime.vault.ingestCustomers(ctx, b));
+  await run(shop.orders, (b) => runtime.vault.ingestOrders(ctx, b));
+  const seconds = (performance.now() - started) / 1000;
+  await runtime.close();
+  return shop.orders.length / seconds;
+}
+
+/** Raw AES-256-GCM of node:crypto on the field sizes of one order (name, phone, street). */
+function aesBound(): { fieldsPerSecond: number; ordersPerSecond: number } {
+  const key = randomBytes(32);
+  const fields = [
+    Buffer.from('欧阳娜娜'),
+    Buffer.from('13812345678'),
+    Buffer.from('中关村大街27号院3号楼2单元501室'),
+  ];
+  const aad = Buffer.from('cordon/field/v1\u0000orders\u0000O00000001\u0000street');
+  const n = 200_000;
+  const started = performance.now();
+  for (let i = 0; i < n; i += 1) {
+    const f = fields[i % 3] as Buffer;
+    const c = createCipheriv('aes-256-gcm', key, randomBytes(12));
+    c.setAAD(aad);
+    c.update(f);
+    c.final();
+    c.getAuthTag();
+  }
+  const fieldsPerSecond = n / ((performance.now() - started) / 1000);
+  return { fieldsPerSecond, ordersPerSecond: fieldsPerSecond / 3 };
+}
+
+async function maskedReads(
+  database: Database,
+  orderIds: string[],
+  seconds: number,
+): Promise<{ rps: number; p99: number; errors: number }> {
+  const runtime = await testRuntime(database);
+  const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['orders:read'] })).key;
+  const app = await buildApp({
+    vault: runtime.vault,
+    apiKeys: runtime.apiKeys,
+    ledger: runtime.ledger,
+    logger: false,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+  let i = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: 32,
+    duration: seconds,
+    headers: { authorization: `Bearer ${key}` },
+    requests: [
+      {
+        method: 'GET',
+        setupRequest: (req) => ({ ...req, path: `/v1/orders/${orderIds[i++ % orderIds.length]}` }),
+      },
+    ],
+  });
+  await app.close();
+  await runtime.close();
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+}
+
+export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  progress(options.showProgress, `generating ${options.customers} customers and their orders`);
+  const shop = generateShop({ customers: options.customers, seed: 'bench' });
+  const aes = aesBound();
+  figures.push({
+    suite: 'vault',
+    name: 'node:crypto AES-256-GCM, order field sizes (fields/s)',
+    value: aes.fieldsPerSecond,
+    unit: 'fields/s',
+  });
+  figures.push({
+    suite: 'vault',
+    name: 'AES bound for 3 encrypted fields per order (orders/s)',
+    value: aes.ordersPerSecond,
+    unit: 'orders/s',
+  });
+
+  if (options.postgres) {
+    progress(
+      options.showProgress,
+      `importing ${shop.orders.length} orders (+${shop.customers.length} customers) into PostgreSQL`,
+    );
+    const pgDb = await openDatabase({
+      databaseUrl: TEST_DATABASE_URL,
+      schema: `cordon_bench_${Date.now().toString(36)}`,
+      poolSize: 6,
+    });
+    const pgRate = await importRate(pgDb, shop, 4);
+    figures.push({
+      suite: 'vault',
+      name: 'bulk import into PostgreSQL (orders/s, with customers)',
+      value: pgRate,
+      unit: 'orders/s',
+      target: { op: '>=', value: 20_000 },
+      peer: { name: 'Databunker paid bulk', value: 5_800 },
+    });
+    progress(
+      options.showProgress,
+      `masked GET /v1/orders/:id over HTTP for ${options.seconds} s (PostgreSQL)`,
+    );
+    const reads = await maskedReads(
+      pgDb,
+      shop.orders.map((o) => o.id),
+      options.seconds,
+    );
+    figures.push({
+      suite: 'vault',
+      name: 'masked GET /v1/orders/:id, PostgreSQL (req/s)',
+      value: reads.rps,
+      unit: 'req/s',
+      target: { op: '>=', value: 5_000 },
+      peer: { name: 'Databunker open-source reads', value: 155 },
+    });
+    figures.push({
+      suite: 'vault',
+      name: 'masked GET /v1/orders/:id, PostgreSQL p99',
+      value: reads.p99,
+      unit: 'ms',
+      target: { op: '<=', value: 20 },
+    });
+    figures.push({
+      suite: 'vault',
+      name: 'masked GET errors (must be 0)',
+      value: reads.errors,
+      unit: 'errors',
+      target: { op: '<=', value: 0 },
+    });
+    await disposeDatabase(pgDb);
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
+  try {
+    progress(options.showProgress, `importing ${shop.orders.length} orders into PGlite (on disk)`);
+    const lite = await openDatabase({ dataDir: dir });
+    const liteRate = await importRate(lite, shop, 1);
+    figures.push({
+      suite: 'vault',
+      name: 'bulk import into PGlite on disk (orders/s, with customers)',
+      value: liteRate,
+      unit: 'orders/s',
+      target: { op: '>=', value: 5_000 },
+    });
+    await lite.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}

@@ -1,0 +1,32 @@
+import type { ApiKeyRepository } from '../access/apikey.ports';
+import type { LedgerEntryInput } from '../ledger/entry';
+import type { LedgerRepository } from '../ledger/ledger.ports';
+import type { VaultRepository } from '../vault/vault.ports';
+
+/** The repositories of one transaction. Repositories hold no rules; services in core decide. */
+export interface Repositories {
+  vault: VaultRepository;
+  ledger: LedgerRepository;
+  apiKeys: ApiKeyRepository;
+  meta: MetaRepository;
+}
+
+/** Small key/value facts about the installation (schema version, keyring id, ledger origin). */
+export interface MetaRepository {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+}
+
+/**
+ * Runs work in one database transaction: either everything it wrote (data and ledger entries)
+ * commits, or nothing does.
+ */
+export interface UnitOfWork {
+  run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /**
+   * Runs a read and appends the ledger entries it returns in the same transaction; the result is
+   * released only after that transaction commits. Implementations may run many concurrent reads in
+   * one transaction (group commit); a read must therefore not write anything itself.
+   */
+  recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T>;
+}

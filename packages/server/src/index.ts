@@ -1,0 +1,4 @@
+export * from './app';
+export * from './main';
+export * from './runtime';
+export * from './testing/test-runtime';

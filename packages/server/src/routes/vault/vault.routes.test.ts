@@ -1,0 +1,185 @@
+import { customerFixtures, fixturePlaintexts, orderFixture } from '@cordon/core';
+import { type Database, disposeDatabase, openDatabase, resetDatabase } from '@cordon/storage';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app';
+import { adminKey, testRuntime } from '../../testing/test-runtime';
+
+describe('vault HTTP API', () => {
+  let database: Database;
+  let app: FastifyInstance;
+  let auth: { authorization: string };
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await disposeDatabase(database);
+  });
+  beforeEach(async () => {
+    await app?.close();
+    await resetDatabase(database);
+    const runtime = await testRuntime(database);
+    auth = { authorization: `Bearer ${await adminKey(runtime)}` };
+    app = await buildApp({
+      vault: runtime.vault,
+      apiKeys: runtime.apiKeys,
+      ledger: runtime.ledger,
+      logger: { level: 'debug', stream: { write: (line: string) => logs.push(line) } },
+    });
+  });
+
+  it('requires a valid API key', async () => {
+    const none = await app.inject({ method: 'GET', url: '/v1/customers/C1' });
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('CORDON_ERR_UNAUTHENTICATED');
+    const bad = await app.inject({
+      method: 'GET',
+      url: '/v1/customers/C1',
+      headers: { authorization: 'Bearer ck_0000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+    });
+    expect(bad.statusCode).toBe(401);
+  });
+
+  it('ingests, reads masked, searches and erases', async () => {
+    const c = await app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: auth,
+      payload: customerFixtures,
+    });
+    expect(c.statusCode).toBe(200);
+    expect(c.json()).toEqual({ received: 3, inserted: 3, unchanged: 0 });
+    const o = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: orderFixture('O1', 'C1'),
+    });
+    expect(o.json()).toEqual({ received: 1, inserted: 1, unchanged: 0 });
+    const again = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: orderFixture('O1', 'C1'),
+    });
+    expect(again.json()).toEqual({ received: 1, inserted: 0, unchanged: 1 });
+    const conflict = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: orderFixture('O1', 'C1', { status: 'shipped' }),
+    });
+    expect(conflict.statusCode).toBe(409);
+    expect(conflict.json().error.code).toBe('CORDON_ERR_CONFLICT');
+
+    const customer = await app.inject({ method: 'GET', url: '/v1/customers/C1', headers: auth });
+    expect(customer.json()).toMatchObject({ id: 'C1', name: '张*', phone: '138****5678', masked: true });
+    const order = await app.inject({ method: 'GET', url: '/v1/orders/O1', headers: auth });
+    expect(order.json().receiver).toEqual({
+      name: '李*',
+      phone: '137****1111',
+      province: '北京市',
+      city: '北京市',
+      district: '海淀区',
+      street: '****',
+    });
+
+    const search = await app.inject({
+      method: 'GET',
+      url: '/v1/search?phone=%2B86%20138-1234-5678',
+      headers: auth,
+    });
+    expect(search.json().results).toHaveLength(1);
+    const post = await app.inject({
+      method: 'POST',
+      url: '/v1/search',
+      headers: auth,
+      payload: { name: '李四' },
+    });
+    expect(post.json().results[0]).toMatchObject({ kind: 'order', order: { id: 'O1' } });
+
+    const erased = await app.inject({ method: 'DELETE', url: '/v1/customers/C1', headers: auth });
+    expect(erased.statusCode).toBe(200);
+    expect(erased.json().receipt).toContain('cordon erasure receipt');
+    const gone = await app.inject({ method: 'GET', url: '/v1/customers/C1', headers: auth });
+    expect(gone.statusCode).toBe(410);
+    expect(gone.json().error.code).toBe('CORDON_ERR_ERASED');
+  });
+
+  it.each([
+    [
+      'a batch over 1,000',
+      () => Array.from({ length: 1001 }, (_, i) => ({ ...customerFixtures[0], id: `B${i}` })),
+      'CORDON_ERR_BATCH_TOO_LARGE',
+    ],
+    ['duplicate ids', () => [customerFixtures[0], customerFixtures[0]], 'CORDON_ERR_DUPLICATE_IN_BATCH'],
+    ['an unknown field', () => ({ ...customerFixtures[0], extra: 1 }), 'CORDON_ERR_UNKNOWN_FIELD'],
+    ['a malformed phone', () => ({ ...customerFixtures[0], phone: '138123' }), 'CORDON_ERR_INVALID_PHONE'],
+  ])('answers %s with 400 and a stable code', async (_label, payload, code) => {
+    const r = await app.inject({ method: 'POST', url: '/v1/customers', headers: auth, payload: payload() });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe(code);
+    for (const pii of fixturePlaintexts) expect(r.body).not.toContain(pii);
+  });
+
+  it('answers malformed JSON without quoting the body', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: '{"id":"C1","name":"张三","phone":"13812345678"',
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('CORDON_ERR_VALIDATION');
+    expect(r.body).not.toContain('张三');
+    expect(r.body).not.toContain('13812345678');
+  });
+
+  it('answers an order of an unknown customer with 422', async () => {
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/orders',
+      headers: auth,
+      payload: [orderFixture('O9', 'C404')],
+    });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error).toMatchObject({
+      code: 'CORDON_ERR_CUSTOMER_NOT_FOUND',
+      details: { index: 0, customerId: 'C404' },
+    });
+  });
+
+  it('scopes API keys to actions', async () => {
+    const runtime = await testRuntime(database);
+    const readOnly = await runtime.apiKeys.create(
+      { actor: { type: 'system', id: 'test', role: 'operator' }, scopes: ['admin'], requestId: 'r' },
+      { name: 'reader', scopes: ['customers:read'] },
+    );
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: { authorization: `Bearer ${readOnly.key}` },
+      payload: customerFixtures[0],
+    });
+    expect(r.statusCode).toBe(403);
+    expect(r.json().error.code).toBe('CORDON_ERR_FORBIDDEN');
+  });
+
+  it('serves the OpenAPI document at /docs', async () => {
+    const r = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(r.statusCode).toBe(200);
+    expect(Object.keys(r.json().paths)).toEqual(
+      expect.arrayContaining(['/v1/customers', '/v1/orders', '/v1/search', '/v1/customers/{id}']),
+    );
+  });
+
+  it('never writes a phone from a search URL into the logs', async () => {
+    await app.inject({ method: 'GET', url: '/v1/search?phone=13812345678', headers: auth });
+    const text = logs.join('');
+    expect(text).toContain('/v1/search');
+    expect(text).not.toContain('13812345678');
+  });
+});

@@ -1,0 +1,10 @@
+export * from './apikey.repository';
+export * from './database';
+export * from './keyring.file';
+export * from './ledger.repository';
+export * from './meta.repository';
+export * from './migrations';
+export type { Schema } from './schema';
+export * from './testing/test-databases';
+export * from './unit-of-work';
+export * from './vault.repository';

@@ -1,0 +1,268 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { InMemoryMerkleTree, type RequestContext, verifyConsistency, verifyInclusion } from '@cordon/core';
+import { testRuntime } from '@cordon/server';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './database';
+import { disposeDatabase, resetDatabase, TEST_DATABASE_URL, testDatabases } from './testing/test-databases';
+
+const ctx: RequestContext = {
+  actor: { type: 'staff', id: 'staff:alice', role: 'support_agent' },
+  scopes: ['admin'],
+  purpose: 'customer_support',
+  reference: 'T-1',
+  requestId: 'req',
+  clientAddress: '10.0.0.1',
+};
+
+function entries(n: number, offset = 0) {
+  return Array.from({ length: n }, (_, i) => ({
+    time: new Date(Date.UTC(2026, 0, 1, 0, 0, offset + i)),
+    actor: ctx.actor,
+    action: 'view' as const,
+    outcome: 'allowed' as const,
+    customerIds: [`C${(offset + i) % 7}`],
+    orderIds: [],
+    fields: ['phone'],
+    requestId: `r${offset + i}`,
+  }));
+}
+
+function runWorker(url: string, schema: string, name: string, count: number, batch: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(import.meta.dirname, 'testing/append-worker.ts'),
+        url,
+        schema,
+        name,
+        String(count),
+        String(batch),
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`worker ${name} exited ${code}`))));
+  });
+}
+
+for (const backend of await testDatabases()) {
+  describe.skipIf(backend.skipReason !== undefined)(`ledger on ${backend.name}`, () => {
+    let database: Database;
+    let runtime: Awaited<ReturnType<typeof testRuntime>>;
+    beforeAll(async () => {
+      database = await backend.open();
+    });
+    afterAll(async () => {
+      await disposeDatabase(database);
+    });
+    beforeEach(async () => {
+      await resetDatabase(database);
+      runtime = await testRuntime(database);
+    });
+
+    async function appendAll(n: number, batch = 10) {
+      for (let i = 0; i < n; i += batch) {
+        await runtime.uow.run((repos) => repos.ledger.append(entries(Math.min(batch, n - i), i)));
+      }
+    }
+
+    it('stores a tree whose proofs match an in-memory RFC 9162 tree at every size', async () => {
+      const mem = new InMemoryMerkleTree();
+      for (let size = 1; size <= 37; size += 1) {
+        const [entry] = await runtime.uow.run((repos) => repos.ledger.append(entries(1, size - 1)));
+        expect(entry?.seq).toBe(size - 1);
+        const [row] = await runtime.uow.run((repos) => repos.ledger.entries(size - 1, size));
+        mem.append(row?.leafHash ?? Buffer.alloc(0));
+        const head = await runtime.uow.run((repos) => repos.ledger.head());
+        expect(head.rootHash.equals(mem.root(size))).toBe(true);
+      }
+      for (const size of [1, 2, 5, 8, 13, 37]) {
+        for (let seq = 0; seq < size; seq += 3) {
+          const p = await runtime.ledger.inclusionProof(seq, size);
+          expect(p.proof.map((x) => Buffer.from(x, 'base64'))).toEqual(mem.inclusionProof(seq, size));
+          expect(
+            verifyInclusion(
+              Buffer.from(p.leafHash, 'base64'),
+              seq,
+              size,
+              p.proof.map((x) => Buffer.from(x, 'base64')),
+              mem.root(size),
+            ),
+          ).toBe(true);
+        }
+        for (const from of [1, 3, size]) {
+          if (from > size) continue;
+          const c = await runtime.ledger.consistencyProof(from, size);
+          expect(
+            verifyConsistency(
+              from,
+              size,
+              c.proof.map((x) => Buffer.from(x, 'base64')),
+              mem.root(from),
+              mem.root(size),
+            ),
+          ).toBe(true);
+        }
+      }
+    });
+
+    it('rejects proof requests outside the tree with stable codes', async () => {
+      await appendAll(5);
+      await expect(runtime.ledger.inclusionProof(5, 5)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });
+      await expect(runtime.ledger.inclusionProof(0, 6)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });
+      await expect(runtime.ledger.consistencyProof(4, 2)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });
+      await expect(runtime.ledger.entries(3, 1)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });
+      await expect(runtime.ledger.entries(0, 99)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });
+    });
+
+    it('rolls back entries with the transaction that wrote them', async () => {
+      await appendAll(3);
+      await expect(
+        runtime.uow.run(async (repos) => {
+          await repos.ledger.append(entries(2, 3));
+          throw new Error('action failed');
+        }),
+      ).rejects.toThrow('action failed');
+      expect(await runtime.uow.run((repos) => repos.ledger.size())).toBe(3);
+      const [next] = await runtime.uow.run((repos) => repos.ledger.append(entries(1, 3)));
+      expect(next?.seq).toBe(3);
+    });
+
+    it('verifies an untouched log', async () => {
+      await appendAll(30);
+      await runtime.ledger.checkpoint();
+      await appendAll(5);
+      const report = await runtime.ledger.verify();
+      expect(report).toMatchObject({ ok: true, size: 35, checkpointsChecked: 1, problems: [] });
+    });
+
+    describe('a rogue administrator editing rows is caught', () => {
+      beforeEach(async () => {
+        await appendAll(20);
+        await runtime.ledger.checkpoint();
+        await appendAll(10, 10);
+        await runtime.ledger.checkpoint();
+      });
+
+      it('a modified entry body', async () => {
+        await sql`update ledger_entries set body = convert_to(replace(convert_from(body, 'UTF8'), 'staff:alice', 'staff:bob__'), 'UTF8') where seq = 7`.execute(
+          database.db,
+        );
+        const report = await runtime.ledger.verify();
+        expect(report.ok).toBe(false);
+        expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'body_mismatch', seq: 7 }));
+        expect(report.problems).toContainEqual(
+          expect.objectContaining({ kind: 'checkpoint_mismatch', seq: 20, range: [0, 20] }),
+        );
+      });
+
+      it('a modified body with its leaf hash recomputed', async () => {
+        const [row] = await runtime.uow.run((repos) => repos.ledger.entries(12, 13));
+        const forged = Buffer.from(
+          (row?.body ?? Buffer.alloc(0)).toString('utf8').replace('staff:alice', 'staff:eve__'),
+        );
+        const { leafHash } = await import('@cordon/core');
+        await sql`update ledger_entries set body = ${forged}, leaf_hash = ${leafHash(forged)} where seq = 12`.execute(
+          database.db,
+        );
+        const report = await runtime.ledger.verify();
+        expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'node_mismatch', seq: 12 }));
+        expect(report.problems).toContainEqual(
+          expect.objectContaining({ kind: 'checkpoint_mismatch', range: [0, 20] }),
+        );
+      });
+
+      it('a modified entry with every stored hash rewritten is still caught by the signed checkpoint', async () => {
+        const [row] = await runtime.uow.run((repos) => repos.ledger.entries(25, 26));
+        const forged = Buffer.from(
+          (row?.body ?? Buffer.alloc(0)).toString('utf8').replace('staff:alice', 'staff:eve__'),
+        );
+        const { leafHash } = await import('@cordon/core');
+        await sql`update ledger_entries set body = ${forged}, leaf_hash = ${leafHash(forged)} where seq = 25`.execute(
+          database.db,
+        );
+        await sql`update ledger_nodes set hash = ${leafHash(forged)} where level = 0 and idx = 25`.execute(
+          database.db,
+        );
+        const report = await runtime.ledger.verify();
+        expect(report.ok).toBe(false);
+        expect(report.problems).toContainEqual(
+          expect.objectContaining({ kind: 'checkpoint_mismatch', range: [20, 30] }),
+        );
+      });
+
+      it('a deleted entry', async () => {
+        await sql`delete from ledger_entries where seq = 4`.execute(database.db);
+        const report = await runtime.ledger.verify();
+        expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'gap', seq: 4 }));
+      });
+
+      it('an inserted entry', async () => {
+        await sql`insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
+          select 30, time, leaf_hash, body, actor_id, action, customer_ids from ledger_entries where seq = 3`.execute(
+          database.db,
+        );
+        const report = await runtime.ledger.verify();
+        expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'extra_entry', seq: 30 }));
+      });
+
+      it('two entries swapped', async () => {
+        await sql`update ledger_entries set seq = -1 where seq = 2`.execute(database.db);
+        await sql`update ledger_entries set seq = 2 where seq = 9`.execute(database.db);
+        await sql`update ledger_entries set seq = 9 where seq = -1`.execute(database.db);
+        const report = await runtime.ledger.verify();
+        const positions = report.problems.filter((p) => p.kind === 'node_mismatch').map((p) => p.seq);
+        expect(positions).toEqual([2, 9]);
+      });
+
+      it('a forged checkpoint', async () => {
+        await sql`update ledger_checkpoints set note = replace(note, '\n20\n', '\n21\n') where size = 20`.execute(
+          database.db,
+        );
+        const report = await runtime.ledger.verify();
+        expect(report.problems).toContainEqual(expect.objectContaining({ kind: 'bad_signature', seq: 20 }));
+      });
+    });
+
+    it('keeps hashes when retention prunes bodies, so verification still holds', async () => {
+      await appendAll(10);
+      await runtime.ledger.checkpoint();
+      await sql`update ledger_entries set time = case when seq < 4 then now() - interval '400 days' else now() end`.execute(
+        database.db,
+      );
+      expect(await runtime.ledger.prune()).toBe(4);
+      const report = await runtime.ledger.verify();
+      expect(report).toMatchObject({ ok: true, prunedBodies: 4 });
+      const [pruned] = await runtime.ledger.entries(0, 1);
+      expect(pruned?.entry).toBeNull();
+    });
+
+    it.runIf(backend.name === 'postgres')('never forks when two processes append at once', async () => {
+      const schema =
+        (await sql<{ s: string }>`select current_schema() as s`.execute(database.db)).rows[0]?.s ?? '';
+      await Promise.all([
+        runWorker(TEST_DATABASE_URL, schema, 'a', 300, 7),
+        runWorker(TEST_DATABASE_URL, schema, 'b', 300, 11),
+      ]);
+      const size = await runtime.uow.run((repos) => repos.ledger.size());
+      expect(size).toBe(600);
+      const seqs = await sql<{
+        n: number;
+        mn: number;
+        mx: number;
+      }>`select count(distinct seq)::int as n, min(seq) as mn, max(seq) as mx from ledger_entries`.execute(
+        database.db,
+      );
+      expect(seqs.rows[0]).toEqual({ n: 600, mn: 0, mx: 599 });
+      await runtime.ledger.checkpoint();
+      const report = await runtime.ledger.verify();
+      expect(report.ok).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,235 @@
+import {
+  encodeEntry,
+  type LedgerEntry,
+  type LedgerEntryInput,
+  type LedgerRepository,
+  leafHash,
+  MerkleAppender,
+  type StoredCheckpoint,
+  type StoredCosignature,
+  type StoredEntry,
+} from '@cordon/core';
+import { type Kysely, sql } from 'kysely';
+import { buf } from './database';
+import type { Schema } from './schema';
+
+const HASH = 32;
+
+function splitFrontier(bytes: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += HASH) out.push(bytes.subarray(i, i + HASH));
+  return out;
+}
+
+/**
+ * The Merkle log in PostgreSQL/PGlite. `append` locks the single head row (the log's sequencer), so
+ * any number of processes produce one gap-free sequence and one tree; the lock is held only until the
+ * surrounding transaction commits, so callers append last.
+ */
+export class KyselyLedgerRepository implements LedgerRepository {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async append(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (inputs.length === 0) return [];
+    const head = await sql<{ size: number; frontier: Uint8Array }>`
+      select size, frontier from ledger_head where id = 1 for update`.execute(this.db);
+    const row = head.rows[0];
+    if (!row) throw new Error('ledger head row missing: migrations did not run');
+    const appender = new MerkleAppender({ size: row.size, frontier: splitFrontier(buf(row.frontier)) });
+    const entries: LedgerEntry[] = [];
+    const seqs: number[] = [];
+    const times: string[] = [];
+    const leaves: string[] = [];
+    const bodies: string[] = [];
+    const actors: string[] = [];
+    const actions: string[] = [];
+    const customers: string[] = [];
+    const nodeLevels: number[] = [];
+    const nodeIdx: number[] = [];
+    const nodeHashes: string[] = [];
+    for (const input of inputs) {
+      const entry: LedgerEntry = { ...input, seq: appender.size };
+      const body = encodeEntry(entry);
+      const leaf = leafHash(body);
+      const { newNodes } = appender.append(leaf);
+      entries.push(entry);
+      seqs.push(entry.seq);
+      times.push(entry.time.toISOString());
+      leaves.push(leaf.toString('hex'));
+      bodies.push(body.toString('hex'));
+      actors.push(entry.actor.id);
+      actions.push(entry.action);
+      customers.push(JSON.stringify(entry.customerIds));
+      for (const n of newNodes) {
+        nodeLevels.push(n.level);
+        nodeIdx.push(n.index);
+        nodeHashes.push(n.hash.toString('hex'));
+      }
+    }
+    await sql`
+      insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
+      select u.seq, u.time, decode(u.leaf, 'hex'), decode(u.body, 'hex'), u.actor, u.action,
+             array(select jsonb_array_elements_text(u.customers::jsonb))
+      from unnest(${seqs}::bigint[], ${times}::timestamptz[], ${leaves}::text[], ${bodies}::text[],
+                  ${actors}::text[], ${actions}::text[], ${customers}::text[])
+        as u(seq, time, leaf, body, actor, action, customers)`.execute(this.db);
+    await sql`
+      insert into ledger_nodes (level, idx, hash)
+      select u.level, u.idx, decode(u.hash, 'hex')
+      from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[], ${nodeHashes}::text[]) as u(level, idx, hash)`.execute(
+      this.db,
+    );
+    const frontier = Buffer.concat(appender.frontier());
+    await sql`update ledger_head set size = ${appender.size}, frontier = ${frontier} where id = 1`.execute(
+      this.db,
+    );
+    return entries;
+  }
+
+  async size(): Promise<number> {
+    const r = await this.db
+      .selectFrom('ledger_head')
+      .select('size')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return Number(r.size);
+  }
+
+  async head(): Promise<{ size: number; rootHash: Buffer }> {
+    const r = await this.db
+      .selectFrom('ledger_head')
+      .select(['size', 'frontier'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    const appender = new MerkleAppender({ size: Number(r.size), frontier: splitFrontier(buf(r.frontier)) });
+    return { size: appender.size, rootHash: appender.root() };
+  }
+
+  async entries(from: number, to: number): Promise<StoredEntry[]> {
+    const rows = await this.db
+      .selectFrom('ledger_entries')
+      .select(['seq', 'leaf_hash', 'body', 'time'])
+      .where('seq', '>=', from)
+      .where('seq', '<', to)
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      leafHash: buf(r.leaf_hash),
+      body: r.body ? buf(r.body) : null,
+      time: r.time,
+    }));
+  }
+
+  async seqsForCustomer(customerId: string, limit: number): Promise<number[]> {
+    const r = await sql<{ seq: number }>`
+      select seq from ledger_entries where customer_ids @> array[${customerId}]::text[] order by seq limit ${limit}`.execute(
+      this.db,
+    );
+    return r.rows.map((x) => Number(x.seq));
+  }
+
+  async seqsForActor(
+    actorId: string,
+    from: Date | undefined,
+    to: Date | undefined,
+    limit: number,
+  ): Promise<number[]> {
+    let q = this.db.selectFrom('ledger_entries').select('seq').where('actor_id', '=', actorId);
+    if (from) q = q.where('time', '>=', from);
+    if (to) q = q.where('time', '<', to);
+    const rows = await q.orderBy('seq').limit(limit).execute();
+    return rows.map((r) => Number(r.seq));
+  }
+
+  async nodes(refs: ReadonlyArray<{ level: number; index: number }>): Promise<Map<string, Buffer>> {
+    if (refs.length === 0) return new Map();
+    const r = await sql<{ level: number; idx: number; hash: Uint8Array }>`
+      select n.level, n.idx, n.hash from ledger_nodes n
+      join unnest(${refs.map((x) => x.level)}::smallint[], ${refs.map((x) => x.index)}::bigint[]) as u(level, idx)
+        on n.level = u.level and n.idx = u.idx`.execute(this.db);
+    return new Map(r.rows.map((x) => [`${x.level}:${Number(x.idx)}`, buf(x.hash)]));
+  }
+
+  async saveCheckpoint(c: StoredCheckpoint): Promise<void> {
+    await this.db
+      .insertInto('ledger_checkpoints')
+      .values({ size: c.size, root_hash: c.rootHash, note: c.note, created_at: c.createdAt })
+      .onConflict((oc) => oc.column('size').doNothing())
+      .execute();
+  }
+
+  private toCheckpoint(r: {
+    size: number;
+    root_hash: Uint8Array;
+    note: string;
+    created_at: Date;
+  }): StoredCheckpoint {
+    return { size: Number(r.size), rootHash: buf(r.root_hash), note: r.note, createdAt: r.created_at };
+  }
+
+  async latestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    const r = await this.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .orderBy('size', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? this.toCheckpoint(r) : undefined;
+  }
+
+  async checkpoints(): Promise<StoredCheckpoint[]> {
+    const rows = await this.db.selectFrom('ledger_checkpoints').selectAll().orderBy('size').execute();
+    return rows.map((r) => this.toCheckpoint(r));
+  }
+
+  async checkpointAt(size: number): Promise<StoredCheckpoint | undefined> {
+    const r = await this.db
+      .selectFrom('ledger_checkpoints')
+      .selectAll()
+      .where('size', '=', size)
+      .executeTakeFirst();
+    return r ? this.toCheckpoint(r) : undefined;
+  }
+
+  async saveCosignature(c: StoredCosignature): Promise<void> {
+    await this.db
+      .insertInto('ledger_cosignatures')
+      .values({
+        size: c.size,
+        witness: c.witness,
+        signature_line: c.signatureLine,
+        received_at: c.receivedAt,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['size', 'witness'])
+          .doUpdateSet({ signature_line: c.signatureLine, received_at: c.receivedAt }),
+      )
+      .execute();
+  }
+
+  async cosignatures(size: number): Promise<StoredCosignature[]> {
+    const rows = await this.db
+      .selectFrom('ledger_cosignatures')
+      .selectAll()
+      .where('size', '=', size)
+      .execute();
+    return rows.map((r) => ({
+      size: Number(r.size),
+      witness: r.witness,
+      signatureLine: r.signature_line,
+      receivedAt: r.received_at,
+    }));
+  }
+
+  async prune(before: Date): Promise<number> {
+    const r = await this.db
+      .updateTable('ledger_entries')
+      .set({ body: null })
+      .where('time', '<', before)
+      .where('body', 'is not', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+}

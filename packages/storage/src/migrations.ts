@@ -1,0 +1,177 @@
+import { CordonError } from '@cordon/core';
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from './schema';
+
+interface Migration {
+  version: number;
+  name: string;
+  up: (db: Kysely<Schema>) => Promise<void>;
+}
+
+/**
+ * Ordered, append-only list of migrations. The same SQL serves PGlite and PostgreSQL. Never edit a
+ * released migration: add a new one.
+ */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'vault',
+    up: async (db) => {
+      await sql`
+        create table customers (
+          id text primary key,
+          created_at timestamptz not null,
+          name_ct bytea not null,
+          phone_ct bytea not null,
+          email_ct bytea,
+          id_number_ct bytea,
+          name_bidx bytea,
+          phone_bidx bytea,
+          email_bidx bytea,
+          id_number_bidx bytea,
+          fingerprint bytea not null,
+          erased_at timestamptz
+        )`.execute(db);
+      await sql`create index customers_name_bidx on customers (name_bidx)`.execute(db);
+      await sql`create index customers_phone_bidx on customers (phone_bidx)`.execute(db);
+      await sql`create index customers_email_bidx on customers (email_bidx)`.execute(db);
+      await sql`create index customers_id_number_bidx on customers (id_number_bidx)`.execute(db);
+      await sql`
+        create table customer_keys (
+          customer_id text primary key references customers (id),
+          kek_version integer not null,
+          wrapped_dek bytea not null
+        )`.execute(db);
+      await sql`create index customer_keys_version on customer_keys (kek_version, customer_id)`.execute(db);
+      await sql`
+        create table orders (
+          id text primary key,
+          customer_id text not null references customers (id),
+          created_at timestamptz not null,
+          status text not null,
+          province text not null,
+          city text not null,
+          district text not null,
+          receiver_name_ct bytea not null,
+          receiver_phone_ct bytea not null,
+          street_ct bytea not null,
+          receiver_name_bidx bytea,
+          receiver_phone_bidx bytea,
+          address_bidx bytea,
+          items jsonb not null,
+          total_cents bigint not null,
+          channel text,
+          device text,
+          ip text,
+          payment_fingerprint text,
+          coupon text,
+          promo text,
+          fingerprint bytea not null
+        )`.execute(db);
+      await sql`create index orders_customer on orders (customer_id)`.execute(db);
+      await sql`create index orders_receiver_name_bidx on orders (receiver_name_bidx)`.execute(db);
+      await sql`create index orders_receiver_phone_bidx on orders (receiver_phone_bidx)`.execute(db);
+      await sql`create index orders_address_bidx on orders (address_bidx)`.execute(db);
+      await sql`
+        create table erasure_receipts (
+          customer_id text primary key references customers (id),
+          erased_at timestamptz not null,
+          ledger_seq bigint not null,
+          receipt text not null
+        )`.execute(db);
+      await sql`
+        create table api_keys (
+          id text primary key,
+          name text not null,
+          secret_hash bytea not null,
+          scopes jsonb not null,
+          created_at timestamptz not null,
+          revoked_at timestamptz
+        )`.execute(db);
+    },
+  },
+  {
+    version: 2,
+    name: 'ledger',
+    up: async (db) => {
+      await sql`
+        create table ledger_head (
+          id integer primary key check (id = 1),
+          size bigint not null,
+          frontier bytea not null
+        )`.execute(db);
+      await sql`insert into ledger_head (id, size, frontier) values (1, 0, '\\x'::bytea)`.execute(db);
+      await sql`
+        create table ledger_entries (
+          seq bigint primary key,
+          time timestamptz not null,
+          leaf_hash bytea not null,
+          body bytea,
+          actor_id text not null,
+          action text not null,
+          customer_ids text[] not null
+        )`.execute(db);
+      await sql`create index ledger_entries_customers on ledger_entries using gin (customer_ids)`.execute(db);
+      await sql`create index ledger_entries_actor on ledger_entries (actor_id, seq)`.execute(db);
+      await sql`create index ledger_entries_time on ledger_entries (time)`.execute(db);
+      await sql`
+        create table ledger_nodes (
+          level smallint not null,
+          idx bigint not null,
+          hash bytea not null,
+          primary key (level, idx)
+        )`.execute(db);
+      await sql`
+        create table ledger_checkpoints (
+          size bigint primary key,
+          root_hash bytea not null,
+          note text not null,
+          created_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table ledger_cosignatures (
+          size bigint not null,
+          witness text not null,
+          signature_line text not null,
+          received_at timestamptz not null,
+          primary key (size, witness)
+        )`.execute(db);
+    },
+  },
+];
+
+export const LATEST_SCHEMA = Math.max(...migrations.map((m) => m.version));
+
+/**
+ * Applies pending migrations in order, each in its own transaction, under an advisory lock so that
+ * several processes starting at once migrate exactly once. Refuses a database migrated by newer code.
+ */
+export async function migrate(db: Kysely<Schema>): Promise<{ applied: number[]; version: number }> {
+  await sql`create table if not exists cordon_migrations (
+    version integer primary key,
+    name text not null,
+    applied_at timestamptz not null default now()
+  )`.execute(db);
+  await sql`create table if not exists cordon_meta (key text primary key, value text not null)`.execute(db);
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(72616401)`.execute(tx);
+    const rows = await tx.selectFrom('cordon_migrations').select('version').execute();
+    const done = new Set(rows.map((r) => Number(r.version)));
+    const newest = Math.max(0, ...done);
+    if (newest > LATEST_SCHEMA) {
+      throw new CordonError(
+        'CORDON_ERR_SCHEMA_TOO_NEW',
+        `The database schema is version ${newest}; this Cordon understands up to ${LATEST_SCHEMA}. Upgrade Cordon, or point it at another database.`,
+        { databaseVersion: newest, codeVersion: LATEST_SCHEMA },
+      );
+    }
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      await m.up(tx);
+      await tx.insertInto('cordon_migrations').values({ version: m.version, name: m.name }).execute();
+      applied.push(m.version);
+    }
+    return { applied, version: LATEST_SCHEMA };
+  });
+}

@@ -1,0 +1,353 @@
+import {
+  CordonError,
+  customerFixtures,
+  fixturePlaintexts,
+  openNote,
+  orderFixture,
+  type RequestContext,
+} from '@cordon/core';
+import { testRuntime } from '@cordon/server';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from './database';
+import { newKeyring } from './keyring.file';
+import { LATEST_SCHEMA, migrate } from './migrations';
+import { disposeDatabase, resetDatabase, testDatabases } from './testing/test-databases';
+
+const ctx: RequestContext = {
+  actor: { type: 'apikey', id: 'apikey:test', role: 'service' },
+  scopes: ['admin'],
+  requestId: 'req-1',
+  clientAddress: '127.0.0.1',
+};
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<CordonError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CordonError);
+  expect((error as CordonError).code).toBe(code);
+  return error as CordonError;
+}
+
+/** Every plaintext PII value of the fixtures, checked against raw rows of every table. */
+async function rawDump(database: Database): Promise<string> {
+  const tables = [
+    'customers',
+    'customer_keys',
+    'orders',
+    'erasure_receipts',
+    'ledger_entries',
+    'ledger_nodes',
+    'ledger_checkpoints',
+    'cordon_meta',
+    'api_keys',
+  ];
+  let dump = '';
+  for (const table of tables) {
+    const r = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(database.db);
+    for (const row of r.rows) {
+      for (const value of Object.values(row)) {
+        if (value instanceof Uint8Array)
+          dump += `${Buffer.from(value).toString('utf8')}\n${Buffer.from(value).toString('latin1')}\n`;
+        else dump += `${JSON.stringify(value)}\n`;
+      }
+    }
+  }
+  return dump;
+}
+
+for (const backend of await testDatabases()) {
+  describe.skipIf(backend.skipReason !== undefined)(`storage contract on ${backend.name}`, () => {
+    let database: Database;
+    let runtime: Awaited<ReturnType<typeof testRuntime>>;
+
+    beforeAll(async () => {
+      database = await backend.open();
+    });
+    afterAll(async () => {
+      await disposeDatabase(database);
+    });
+    beforeEach(async () => {
+      await resetDatabase(database);
+      runtime = await testRuntime(database);
+    });
+
+    describe('migrations', () => {
+      it('are idempotent', async () => {
+        const again = await migrate(database.db);
+        expect(again.applied).toEqual([]);
+        expect(again.version).toBe(LATEST_SCHEMA);
+      });
+
+      it('refuse a database migrated by newer code', async () => {
+        await sql`insert into cordon_migrations (version, name) values (${LATEST_SCHEMA + 1}, 'from the future')`.execute(
+          database.db,
+        );
+        try {
+          await expectCode(migrate(database.db), 'CORDON_ERR_SCHEMA_TOO_NEW');
+        } finally {
+          await sql`delete from cordon_migrations where version = ${LATEST_SCHEMA + 1}`.execute(database.db);
+        }
+      });
+    });
+
+    describe('ingestion', () => {
+      it('stores customers and shows them masked', async () => {
+        const r = await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        expect(r).toEqual({ received: 3, inserted: 3, unchanged: 0 });
+        const c1 = await runtime.vault.getCustomer(ctx, 'C1');
+        expect(c1).toMatchObject({
+          id: 'C1',
+          name: '张*',
+          phone: '138****5678',
+          idNumber: '110105********002X',
+        });
+        expect(c1.email).toMatch(/^z\*\*\*@example\.com$/);
+        expect((await runtime.vault.getCustomer(ctx, 'C2')).name).toBe('欧阳**');
+        expect((await runtime.vault.getCustomer(ctx, 'C3')).phone).toBe('010-****1234');
+      });
+
+      it('is idempotent on the external id and refuses changed content with 409, writing nothing', async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        expect(await runtime.vault.ingestCustomers(ctx, customerFixtures)).toEqual({
+          received: 3,
+          inserted: 0,
+          unchanged: 3,
+        });
+        const changed = [
+          { ...customerFixtures[0], name: '张四' },
+          { id: 'C9', name: '王五', phone: '13600000000', createdAt: '2026-01-01T00:00:00+08:00' },
+        ];
+        const error = await expectCode(runtime.vault.ingestCustomers(ctx, changed), 'CORDON_ERR_CONFLICT');
+        expect(error.status).toBe(409);
+        expect(error.message).not.toContain('张四');
+        await expectCode(runtime.vault.getCustomer(ctx, 'C9'), 'CORDON_ERR_NOT_FOUND');
+      });
+
+      it.each([
+        ['a bad phone', { ...customerFixtures[0], phone: '12345' }, 'CORDON_ERR_INVALID_PHONE', 'phone'],
+        [
+          'a bad ID number',
+          { ...customerFixtures[0], idNumber: '110105194912310021' },
+          'CORDON_ERR_INVALID_ID_NUMBER',
+          'idNumber',
+        ],
+        ['an unknown field', { ...customerFixtures[0], wechat: 'zs' }, 'CORDON_ERR_UNKNOWN_FIELD', 'wechat'],
+        ['a missing name', { ...customerFixtures[0], name: undefined }, 'CORDON_ERR_VALIDATION', 'name'],
+        [
+          'a bad time',
+          { ...customerFixtures[0], createdAt: 'yesterday' },
+          'CORDON_ERR_VALIDATION',
+          'createdAt',
+        ],
+      ])(
+        'refuses %s with a code naming the field, and writes nothing of the batch',
+        async (_label, bad, code, field) => {
+          const error = await expectCode(
+            runtime.vault.ingestCustomers(ctx, [customerFixtures[1], bad]),
+            code,
+          );
+          expect(error.message).toContain(field);
+          expect(error.message).toContain('item 1');
+          for (const pii of fixturePlaintexts) expect(error.message).not.toContain(pii);
+          expect((await runtime.vault.search(ctx, { orderId: 'none' })).results).toEqual([]);
+          await expectCode(runtime.vault.getCustomer(ctx, 'C2'), 'CORDON_ERR_NOT_FOUND');
+        },
+      );
+
+      it('refuses duplicates in one batch and batches over 1,000', async () => {
+        await expectCode(
+          runtime.vault.ingestCustomers(ctx, [customerFixtures[0], customerFixtures[0]]),
+          'CORDON_ERR_DUPLICATE_IN_BATCH',
+        );
+        const many = Array.from({ length: 1001 }, (_, i) => ({ ...customerFixtures[0], id: `X${i}` }));
+        await expectCode(runtime.vault.ingestCustomers(ctx, many), 'CORDON_ERR_BATCH_TOO_LARGE');
+      });
+
+      it('refuses orders of unknown customers without writing the valid ones of the batch', async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        const error = await expectCode(
+          runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1'), orderFixture('O2', 'NOPE')]),
+          'CORDON_ERR_CUSTOMER_NOT_FOUND',
+        );
+        expect(error.details).toMatchObject({ index: 1, customerId: 'NOPE' });
+        await expectCode(runtime.vault.getOrder(ctx, 'O1'), 'CORDON_ERR_NOT_FOUND');
+      });
+
+      it('refuses an order whose total exceeds its items', async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        await expectCode(
+          runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1', { total: 1000 })]),
+          'CORDON_ERR_VALIDATION',
+        );
+      });
+
+      it('stores orders with the address masked below the district', async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        await runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1')]);
+        const o = await runtime.vault.getOrder(ctx, 'O1');
+        expect(o.receiver).toEqual({
+          name: '李*',
+          phone: '137****1111',
+          province: '北京市',
+          city: '北京市',
+          district: '海淀区',
+          street: '****',
+          address: '北京市北京市海淀区****',
+        });
+        expect(o.total).toBe(399);
+        expect(o.items).toEqual([{ sku: 'SKU-1', name: '耳机', price: 199.5, qty: 2 }]);
+      });
+    });
+
+    describe('search', () => {
+      beforeEach(async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        await runtime.vault.ingestOrders(ctx, [
+          orderFixture('O1', 'C1'),
+          orderFixture('O2', 'C1', {
+            receiver: { ...orderFixture('O2', 'C1').receiver, phone: '13812345678', name: '张三' },
+          }),
+          orderFixture('O3', 'C2'),
+        ]);
+      });
+
+      it('finds a phone written in any format, in customers and order receivers', async () => {
+        for (const phone of ['13812345678', '+86 138 1234 5678', '138-1234-5678']) {
+          const r = await runtime.vault.search(ctx, { phone });
+          expect(
+            r.results.map((x) => (x.kind === 'customer' ? `c:${x.customer.id}` : `o:${x.order.id}`)),
+          ).toEqual(['c:C1', 'o:O2']);
+        }
+      });
+
+      it('finds by name and by order id, masked, and pages with a cursor', async () => {
+        const first = await runtime.vault.search(ctx, { name: '李四', limit: 1 });
+        expect(first.results).toHaveLength(1);
+        expect(first.nextCursor).not.toBeNull();
+        const second = await runtime.vault.search(ctx, {
+          name: '李四',
+          limit: 1,
+          cursor: first.nextCursor ?? '',
+        });
+        expect(second.results).toHaveLength(1);
+        expect(second.nextCursor).toBeNull();
+        const ids = [...first.results, ...second.results].map((x) => (x.kind === 'order' ? x.order.id : ''));
+        expect(ids).toEqual(['O1', 'O3']);
+        const byId = await runtime.vault.search(ctx, { orderId: 'O3' });
+        expect(byId.results[0]).toMatchObject({
+          kind: 'order',
+          order: { id: 'O3', receiver: { name: '李*' } },
+        });
+      });
+
+      it('refuses ambiguous or malformed queries', async () => {
+        await expectCode(runtime.vault.search(ctx, {}), 'CORDON_ERR_VALIDATION');
+        await expectCode(runtime.vault.search(ctx, { phone: '1', name: 'x' }), 'CORDON_ERR_VALIDATION');
+        await expectCode(runtime.vault.search(ctx, { phone: 'abc' }), 'CORDON_ERR_INVALID_PHONE');
+        await expectCode(
+          runtime.vault.search(ctx, { name: '张三', cursor: 'bm9wZQ' }),
+          'CORDON_ERR_VALIDATION',
+        );
+      });
+    });
+
+    it('keeps no plaintext PII in any raw row', async () => {
+      await runtime.vault.ingestCustomers(ctx, customerFixtures);
+      await runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1'), orderFixture('O2', 'C2')]);
+      await runtime.vault.getCustomer(ctx, 'C1');
+      await runtime.vault.search(ctx, { phone: '13812345678' });
+      await runtime.vault.erase(ctx, 'C3');
+      await runtime.ledger.checkpoint();
+      const dump = await rawDump(database);
+      expect(dump).toContain('C1');
+      for (const pii of fixturePlaintexts) expect(dump).not.toContain(pii);
+      expect(dump).not.toContain('139-8765-4321');
+    });
+
+    describe('erasure', () => {
+      it('crypto-shreds the customer, signs a receipt, and answers ERASED afterwards', async () => {
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        await runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1')]);
+        const receipt = await runtime.vault.erase(ctx, 'C1');
+        const opened = openNote(receipt.receipt, [runtime.ledger.verifierKey]);
+        expect(opened.text).toContain('customer C1');
+        expect(opened.text).toContain(`ledger-seq ${receipt.ledgerSeq}`);
+        await expectCode(runtime.vault.getCustomer(ctx, 'C1'), 'CORDON_ERR_ERASED');
+        await expectCode(runtime.vault.getOrder(ctx, 'O1'), 'CORDON_ERR_ERASED');
+        expect((await runtime.vault.search(ctx, { phone: '13812345678' })).results).toEqual([]);
+        expect((await runtime.vault.search(ctx, { name: '李四' })).results).toEqual([]);
+        await expectCode(runtime.vault.ingestOrders(ctx, [orderFixture('O2', 'C1')]), 'CORDON_ERR_ERASED');
+        await expectCode(runtime.vault.erase(ctx, 'C1'), 'CORDON_ERR_ERASED');
+        const keys = await sql<{
+          n: number;
+        }>`select count(*)::int as n from customer_keys where customer_id = 'C1'`.execute(database.db);
+        expect(keys.rows[0]?.n).toBe(0);
+        const idx = await sql<{
+          n: number;
+        }>`select count(*)::int as n from orders where receiver_phone_bidx is not null and customer_id = 'C1'`.execute(
+          database.db,
+        );
+        expect(idx.rows[0]?.n).toBe(0);
+      });
+    });
+
+    describe('key rotation', () => {
+      it('rewraps every data key under a new KEK, resumably, without touching ciphertexts', async () => {
+        const file = newKeyring(new Date(), 'rotation.test/log');
+        runtime = await testRuntime(database, {}, file);
+        await runtime.vault.ingestCustomers(ctx, customerFixtures);
+        await runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C2')]);
+        const before = await sql<{ id: string; name_ct: Uint8Array; wrapped_dek: Uint8Array }>`
+          select c.id, c.name_ct, k.wrapped_dek from customers c join customer_keys k on k.customer_id = c.id order by c.id`.execute(
+          database.db,
+        );
+        const rotatedFile = {
+          ...file,
+          activeKek: 2,
+          keks: [
+            ...file.keks,
+            { version: 2, key: Buffer.alloc(32, 7).toString('base64'), createdAt: new Date().toISOString() },
+          ],
+        };
+        const rotated = await testRuntime(database, {}, rotatedFile);
+        expect(await rotated.rotation.pending()).toBe(3);
+        // A crash after the first committed batch: the error escapes, the committed batch stays.
+        let batches = 0;
+        await expect(
+          rotated.rotation.rewrapAll(ctx, {
+            batchSize: 1,
+            onProgress: (p) => {
+              if (p.done > 0 && ++batches === 1) throw new Error('simulated crash');
+            },
+          }),
+        ).rejects.toThrow('simulated crash');
+        expect(await rotated.rotation.pending()).toBe(2);
+        const resumed = await rotated.rotation.rewrapAll(ctx, { batchSize: 1 });
+        expect(resumed).toEqual({ rewrapped: 2, kekVersion: 2 });
+        expect(await rotated.rotation.pending()).toBe(0);
+        const after = await sql<{
+          id: string;
+          name_ct: Uint8Array;
+          wrapped_dek: Uint8Array;
+          kek_version: number;
+        }>`
+          select c.id, c.name_ct, k.wrapped_dek, k.kek_version from customers c join customer_keys k on k.customer_id = c.id order by c.id`.execute(
+          database.db,
+        );
+        after.rows.forEach((row, i) => {
+          const old = before.rows[i];
+          expect(row.kek_version).toBe(2);
+          expect(Buffer.from(row.name_ct).equals(Buffer.from(old?.name_ct ?? []))).toBe(true);
+          expect(Buffer.from(row.wrapped_dek).equals(Buffer.from(old?.wrapped_dek ?? []))).toBe(false);
+        });
+        expect((await rotated.vault.getCustomer(ctx, 'C1')).name).toBe('张*');
+        expect((await rotated.vault.getOrder(ctx, 'O1')).receiver.name).toBe('李*');
+        // The old keyring alone can no longer open the data keys.
+        await expectCode(runtime.vault.getCustomer(ctx, 'C1'), 'CORDON_ERR_KEY_MISMATCH');
+      });
+    });
+  });
+}
