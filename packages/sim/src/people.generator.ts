@@ -17,7 +17,8 @@ import {
   UYGHUR_FEMALE_NAMES,
   UYGHUR_MALE_NAMES,
 } from './people.data';
-import { permuteIndex, type Random, WeightedTable } from './random';
+import type { IndexPermutation, Random } from './random';
+import { WeightedTable } from './random';
 
 /** The shapes of names the generator writes; masking treats each differently. */
 export type NameKind = 'han' | 'compound' | 'uyghur' | 'latin';
@@ -150,11 +151,13 @@ export function generateMobile(random: Random): string {
 }
 
 /**
- * A mobile number unique to `index` (0 … 99,999,999): a random prefix and the keyed permutation of
- * the index as the last 8 digits, so no two indexes share a number whatever their prefixes.
+ * A mobile number unique to `index`: a random prefix and the image of the index under `suffixes`
+ * (a permutation of [0, 10^8)) as the last 8 digits, so no two indexes share a number whatever
+ * their prefixes.
  */
-export function uniqueMobile(random: Random, index: number, key: number): string {
-  return prefixTable.pick(random) + String(permuteIndex(index, 100_000_000, key)).padStart(8, '0');
+export function uniqueMobile(random: Random, index: number, suffixes: IndexPermutation): string {
+  if (suffixes.domain !== 100_000_000) throw new RangeError('uniqueMobile needs a permutation of [0, 10^8).');
+  return prefixTable.pick(random) + String(suffixes.apply(index)).padStart(8, '0');
 }
 
 /** Ways people write a mobile number, all accepted by Cordon's phone normalization. */

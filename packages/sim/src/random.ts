@@ -77,34 +77,48 @@ export function mix32(value: number): number {
 }
 
 /**
- * A keyed pseudo-random permutation of `[0, domain)`: distinct indexes give distinct values, so
- * an index-derived value (a phone number suffix, a QQ number) is unique without remembering which
+ * A keyed pseudo-random permutation of `[0, domain)`: distinct indexes give distinct values, so an
+ * index-derived value (a phone number suffix, a QQ number) is unique without remembering which
  * values were handed out. A 4-round Feistel network on the smallest even bit width covering the
  * domain, with cycle walking to stay inside it. `domain` is at most 2^30.
  */
-export function permuteIndex(index: number, domain: number, key: number): number {
-  if (!Number.isInteger(domain) || domain < 1 || domain > 2 ** 30) {
-    throw new RangeError('permuteIndex needs an integer domain in [1, 2^30].');
-  }
-  if (!Number.isInteger(index) || index < 0 || index >= domain) {
-    throw new RangeError('permuteIndex needs an integer index in [0, domain).');
-  }
-  let bits = 2;
-  while (2 ** bits < domain) bits += 2;
-  const half = bits / 2;
-  const mask = (1 << half) - 1;
-  let value = index;
-  do {
-    let left = value >>> half;
-    let right = value & mask;
-    for (let round = 0; round < 4; round += 1) {
-      const next = (left ^ mix32(right ^ mix32(key + round))) & mask;
-      left = right;
-      right = next;
+export class IndexPermutation {
+  readonly domain: number;
+  private readonly half: number;
+  private readonly mask: number;
+  private readonly roundKeys: readonly number[];
+
+  constructor(domain: number, key: number) {
+    if (!Number.isInteger(domain) || domain < 1 || domain > 2 ** 30) {
+      throw new RangeError('An index permutation needs an integer domain in [1, 2^30].');
     }
-    value = left * (mask + 1) + right;
-  } while (value >= domain);
-  return value;
+    let bits = 2;
+    while (2 ** bits < domain) bits += 2;
+    this.domain = domain;
+    this.half = bits / 2;
+    this.mask = (1 << this.half) - 1;
+    this.roundKeys = [0, 1, 2, 3].map((round) => mix32((key + round) >>> 0));
+  }
+
+  /** The image of `index` (an integer in [0, domain)). */
+  apply(index: number): number {
+    if (!Number.isInteger(index) || index < 0 || index >= this.domain) {
+      throw new RangeError('An index permutation needs an integer index in [0, domain).');
+    }
+    const { half, mask, roundKeys } = this;
+    let value = index;
+    do {
+      let left = value >>> half;
+      let right = value & mask;
+      for (const roundKey of roundKeys) {
+        const next = (left ^ mix32(right ^ roundKey)) & mask;
+        left = right;
+        right = next;
+      }
+      value = left * (mask + 1) + right;
+    } while (value >= this.domain);
+    return value;
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ import {
   randomSurname,
   uniqueMobile,
 } from './people.generator';
-import { hash32, mix32, permuteIndex, Random, seedText, WeightedTable } from './random';
+import { hash32, IndexPermutation, mix32, Random, seedText, WeightedTable } from './random';
 import type {
   Address,
   Channel,
@@ -61,13 +61,25 @@ const MAX_ORDERS = 99_999_999;
 const SIGNUP_HISTORY_DAYS = 730;
 /** … and this share of them before the window starts (the rest during it). */
 const SHARE_BEFORE_WINDOW = 0.7;
-/** Buyers kept for order generation (a few MB); heavy buyers recur, so it saves some rebuilds. */
-const BUYER_CACHE_SIZE = 8_192;
 
-/** `2025-11-11T00:00:05+08:00` for an epoch millisecond (seconds precision). */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+/** One-entry cache of the date part: orders come in time order, so most share the previous date. */
+let cachedDay = Number.NaN;
+let cachedDayText = '';
+
+/** `2025-11-11T00:00:05+08:00` for an epoch millisecond (seconds precision, China time). */
 export function formatChinaTime(epochMs: number): string {
-  const iso = new Date(Math.floor(epochMs / SECOND) * SECOND + CHINA_OFFSET).toISOString();
-  return `${iso.slice(0, 19)}+08:00`;
+  const local = Math.floor(epochMs / SECOND) + CHINA_OFFSET / SECOND;
+  const day = Math.floor(local / 86_400);
+  if (day !== cachedDay) {
+    cachedDayText = new Date(day * DAY).toISOString().slice(0, 10);
+    cachedDay = day;
+  }
+  const seconds = local - day * 86_400;
+  const hh = TWO_DIGITS[Math.floor(seconds / 3_600)] as string;
+  const mm = TWO_DIGITS[Math.floor(seconds / 60) % 60] as string;
+  const ss = TWO_DIGITS[seconds % 60] as string;
+  return `${cachedDayText}T${hh}:${mm}:${ss}+08:00`;
 }
 
 /** The calendar date in China of an epoch millisecond, `YYYY-MM-DD`. */
@@ -89,6 +101,17 @@ interface DayPlan {
   readonly midnightRush: boolean;
 }
 
+function promotion(
+  name: string,
+  year: number,
+  share: number,
+  pricePercent: number,
+  volume: number,
+  midnightRush: boolean,
+): DayPlan {
+  return { promo: `${name}-${year}`, share, pricePercent, volume, midnightRush };
+}
+
 /** The promotion calendar of Chinese online retail, by China date. */
 function dayPlan(epochMs: number): DayPlan {
   const local = new Date(epochMs + CHINA_OFFSET);
@@ -96,26 +119,13 @@ function dayPlan(epochMs: number): DayPlan {
   const month = local.getUTCMonth() + 1;
   const day = local.getUTCDate();
   const weekend = local.getUTCDay() === 0 || local.getUTCDay() === 6 ? 1.12 : 1;
-  const plan = (
-    promo: string,
-    share: number,
-    pricePercent: number,
-    volume: number,
-    midnightRush = false,
-  ) => ({
-    promo: `${promo}-${year}`,
-    share,
-    pricePercent,
-    volume: volume * weekend,
-    midnightRush,
-  });
-  if (month === 11 && day === 11) return plan('double11', 0.7, 85, 6, true);
-  if (month === 11 && day === 10) return plan('double11', 0.35, 90, 2);
-  if (month === 11 && day < 10) return plan('double11', 0.3, 90, 1.4);
-  if (month === 12 && day === 12) return plan('double12', 0.5, 88, 2.5, true);
-  if (month === 6 && day === 18) return plan('618', 0.7, 85, 4, true);
-  if (month === 6 && day < 18) return plan('618', 0.3, 90, 1.3);
-  if (month === 3 && day === 8) return plan('womens-day', 0.4, 90, 1.5);
+  if (month === 11 && day === 11) return promotion('double11', year, 0.7, 85, 6 * weekend, true);
+  if (month === 11 && day === 10) return promotion('double11', year, 0.35, 90, 2 * weekend, false);
+  if (month === 11 && day < 10) return promotion('double11', year, 0.3, 90, 1.4 * weekend, false);
+  if (month === 12 && day === 12) return promotion('double12', year, 0.5, 88, 2.5 * weekend, true);
+  if (month === 6 && day === 18) return promotion('618', year, 0.7, 85, 4 * weekend, true);
+  if (month === 6 && day < 18) return promotion('618', year, 0.3, 90, 1.3 * weekend, false);
+  if (month === 3 && day === 8) return promotion('womens-day', year, 0.4, 90, 1.5 * weekend, false);
   return { promo: 'flash-sale', share: 0.05, pricePercent: 75, volume: weekend, midnightRush: false };
 }
 
@@ -307,11 +317,12 @@ export class SyntheticShop {
   private readonly plan: Plan;
   private readonly root: Random;
   private readonly signupStart: number;
-  private readonly phoneKey: number;
-  private readonly qqKey: number;
+  private readonly phoneSuffixes: IndexPermutation;
+  private readonly qqNumbers: IndexPermutation;
   private readonly activityKey: number;
   private readonly dailyCounts: readonly number[];
-  private readonly cache = new Map<number, Buyer>();
+  private planDate = Number.NaN;
+  private planOfDate: DayPlan | undefined;
 
   /** Validates the options (RangeError naming the option) and plans the order calendar. */
   constructor(options: ShopOptions) {
@@ -322,8 +333,8 @@ export class SyntheticShop {
     this.windowEnd = this.plan.endMs;
     this.root = new Random(this.plan.seed);
     this.signupStart = this.plan.startMs - SIGNUP_HISTORY_DAYS * DAY;
-    this.phoneKey = hash32(`${this.plan.seed}/phone`);
-    this.qqKey = hash32(`${this.plan.seed}/qq`);
+    this.phoneSuffixes = new IndexPermutation(100_000_000, hash32(`${this.plan.seed}/phone`));
+    this.qqNumbers = new IndexPermutation(1_000_000_000, hash32(`${this.plan.seed}/qq`));
     this.activityKey = hash32(`${this.plan.seed}/activity`);
     const calendar = this.root.fork('calendar');
     const weights: number[] = [];
@@ -406,7 +417,7 @@ export class SyntheticShop {
     const createdMs = this.signupTime(index, index === 0 ? 0 : jitter);
     const gender = random.chance(0.55) ? 'female' : 'male';
     const name = generateName(random, { gender });
-    const phone = uniqueMobile(random, index, this.phoneKey);
+    const phone = uniqueMobile(random, index, this.phoneSuffixes);
     const phoneOnRecord = phoneSpelling(random, phone, this.plan.messy);
 
     const preferXinjiang = random.chance(0.6);
@@ -459,12 +470,7 @@ export class SyntheticShop {
     const birthDate = chinaDate(buyer.createdMs - age * 365.2425 * DAY - random.int(0, DAY - 1));
     const hasEmail = random.chance(0.4);
     const email = hasEmail
-      ? generateEmail(
-          random,
-          buyer.name,
-          Number(birthDate.slice(0, 4)),
-          10_000 + permuteIndex(index, 1e9, this.qqKey),
-        )
+      ? generateEmail(random, buyer.name, Number(birthDate.slice(0, 4)), 10_000 + this.qqNumbers.apply(index))
       : undefined;
     const hasIdNumber = random.chance(0.3);
     const bornAtHome = random.chance(0.7);
@@ -520,19 +526,6 @@ export class SyntheticShop {
     return { relation, name: member.full, phone: generateMobile(random) };
   }
 
-  /** The cached buyer used while generating orders (never handed out: callers could mutate it). */
-  private cachedBuyer(index: number): Buyer {
-    const hit = this.cache.get(index);
-    if (hit !== undefined) return hit;
-    const buyer = this.buildBuyer(index);
-    if (this.cache.size >= BUYER_CACHE_SIZE) {
-      const oldest = this.cache.keys().next();
-      if (oldest.done !== true) this.cache.delete(oldest.value);
-    }
-    this.cache.set(index, buyer);
-    return buyer;
-  }
-
   /** Sorted order timestamps (whole seconds) of day `day` of the window, following the hourly curve. */
   private dayTimes(day: number): Float64Array {
     const count = this.dailyCounts[day] ?? 0;
@@ -557,6 +550,16 @@ export class SyntheticShop {
     return times.sort();
   }
 
+  /** {@link dayPlan} of `time`, cached for the current China date (orders come in time order). */
+  private dayPlanAt(time: number): DayPlan {
+    const date = Math.floor((time + CHINA_OFFSET) / DAY);
+    if (date !== this.planDate || this.planOfDate === undefined) {
+      this.planDate = date;
+      this.planOfDate = dayPlan(time);
+    }
+    return this.planOfDate;
+  }
+
   /** A customer who had signed up by `time`, favouring active buyers (rejection sampling). */
   private chooseCustomer(random: Random, time: number): number {
     const eligible = this.signedUpBy(time);
@@ -570,8 +573,8 @@ export class SyntheticShop {
 
   private buildOrder(sequence: number, time: number): Order {
     const random = this.root.fork(`order:${sequence}`);
-    const buyer = this.cachedBuyer(this.chooseCustomer(random, time));
-    const day = dayPlan(time);
+    const buyer = this.buildBuyer(this.chooseCustomer(random, time));
+    const day = this.dayPlanAt(time);
 
     const channel = random.chance(0.75) ? buyer.channel : channelTable.pick(random);
     const homeShare = channel === 'web' ? 0.85 : channel === 'app' ? 0.55 : 0.5;
@@ -583,7 +586,8 @@ export class SyntheticShop {
     const inPromo = random.chance(day.share);
     const pricePercent = inPromo ? day.pricePercent : 100;
     const items = this.items(random, buyer, pricePercent);
-    const itemsFen = items.reduce((sum, item) => sum + Math.round(item.price * 100) * item.qty, 0);
+    let itemsFen = 0;
+    for (const item of items) itemsFen += Math.round(item.price * 100) * item.qty;
     const coupon = this.coupon(random, buyer, time, itemsFen, inPromo);
     const totalFen = itemsFen - (coupon === undefined ? 0 : couponDiscountFen(coupon.code, itemsFen));
 
@@ -613,17 +617,18 @@ export class SyntheticShop {
   /** Usually the customer at home; sometimes another address, a family member, or a gift to someone else. */
   private receiver(random: Random, buyer: Buyer): Receiver {
     const roll = random.next();
-    const address = random.weightedPick(buyer.addresses, [70, 20, 10].slice(0, buyer.addresses.length));
-    const spelled = (phone: string) => phoneSpelling(random, phone, this.plan.messy);
+    const address = random.weightedPick(buyer.addresses, ADDRESS_WEIGHTS[buyer.addresses.length] ?? [1]);
+    const messy = this.plan.messy;
     if (roll < 0.84 || (roll < 0.96 && buyer.family.length === 0)) {
-      return { name: buyer.name.full, phone: spelled(buyer.phone), ...postal(address) };
+      return receiverAt(buyer.name.full, phoneSpelling(random, buyer.phone, messy), address);
     }
     if (roll < 0.96) {
       const member = random.pick(buyer.family);
-      return { name: member.name, phone: spelled(member.phone), ...postal(address) };
+      return receiverAt(member.name, phoneSpelling(random, member.phone, messy), address);
     }
     const someone = generateName(random, { gender: random.chance(0.5) ? 'female' : 'male' });
-    return { name: someone.full, phone: spelled(generateMobile(random)), ...postal(generateAddress(random)) };
+    const phone = phoneSpelling(random, generateMobile(random), messy);
+    return receiverAt(someone.full, phone, generateAddress(random));
   }
 
   private items(random: Random, buyer: Buyer, pricePercent: number): OrderItem[] {
@@ -633,9 +638,14 @@ export class SyntheticShop {
       const category = random.chance(0.7) ? random.pick(buyer.interests) : random.pick(CATEGORIES);
       const product = random.pick(CATALOG[category]);
       const qty = (category === 'groceries' ? groceryQtyTable : otherQtyTable).pick(random);
-      const same = lines.find((line) => line.product.sku === product.sku);
-      if (same !== undefined) same.qty += qty;
-      else lines.push({ product, qty });
+      let merged = false;
+      for (const line of lines) {
+        if (line.product === product) {
+          line.qty += qty;
+          merged = true;
+        }
+      }
+      if (!merged) lines.push({ product, qty });
     }
     return lines.map(({ product, qty }) => ({
       sku: product.sku,
@@ -680,9 +690,14 @@ function statusAt(random: Random, age: number): OrderStatus {
   return 'delivered';
 }
 
-/** The postal part of an address (the region code stays in the profile). */
-function postal(address: Address): Omit<Address, 'regionCode'> {
+/** Receiver weights of a buyer's addresses by how many there are: home first. */
+const ADDRESS_WEIGHTS: readonly (readonly number[])[] = [[], [1], [75, 25], [70, 20, 10]];
+
+/** A receiver at an address (its region code stays in the profile). */
+function receiverAt(name: string, phone: string, address: Address): Receiver {
   return {
+    name,
+    phone,
     province: address.province,
     city: address.city,
     district: address.district,

@@ -131,9 +131,14 @@ export class LedgerService {
     });
   }
 
-  /** Latest signed checkpoint with the witnesses' cosignature lines appended (C2SP note form). */
+  /**
+   * Latest signed checkpoint with the witnesses' cosignature lines appended (C2SP note form). The
+   * checkpointer signs new ones on its cadence; one is signed here only if none exists yet, so
+   * polling witnesses cannot make the log sign on every request.
+   */
   async latestCheckpointNote(): Promise<{ size: number; note: string }> {
-    const cp = await this.checkpoint();
+    const cp =
+      (await this.deps.uow.run((repos) => repos.ledger.latestCheckpoint())) ?? (await this.checkpoint());
     const cosigs = await this.deps.uow.run((repos) => repos.ledger.cosignatures(cp.size));
     return { size: cp.size, note: cp.note + cosigs.map((c) => `${c.signatureLine}\n`).join('') };
   }
@@ -284,6 +289,14 @@ export class LedgerService {
     return { first: from, second: to, proof: proof.map(b64) };
   }
 
+  /** The latest signed checkpoint if it covers every given entry, else a new one for the current head. */
+  private async checkpointCovering(seqs: readonly number[]): Promise<StoredCheckpoint> {
+    const latest = await this.deps.uow.run((repos) => repos.ledger.latestCheckpoint());
+    const needed = seqs.length === 0 ? 0 : Math.max(...seqs) + 1;
+    if (latest && latest.size >= needed && latest.size > 0) return latest;
+    return this.checkpoint();
+  }
+
   private async withProofs(seqs: number[], size: number): Promise<EntryWithProof[]> {
     const out: EntryWithProof[] = [];
     for (const seq of seqs) {
@@ -320,7 +333,7 @@ export class LedgerService {
       ]);
       return found;
     });
-    const cp = await this.checkpoint();
+    const cp = await this.checkpointCovering(seqs);
     const entries = await this.withProofs(
       seqs.filter((s) => s < cp.size),
       cp.size,
@@ -355,7 +368,7 @@ export class LedgerService {
       ]);
       return found;
     });
-    const cp = await this.checkpoint();
+    const cp = await this.checkpointCovering(seqs);
     const cosigs = await this.deps.uow.run((repos) => repos.ledger.cosignatures(cp.size));
     let entries = await this.withProofs(
       seqs.filter((s) => s < cp.size),

@@ -612,7 +612,7 @@ export class InMemoryMerkleTree {
   private readonly levels: Buffer[][] = [];
 
   /** Reads the node table; throws CORDON_ERR_INTERNAL for a subtree that is not complete yet. */
-  readonly node: NodeGetter = (level, index) => {
+  readonly node = (level: number, index: number): Buffer => {
     const hash = this.levels[level]?.[index];
     if (hash === undefined) {
       throw new CordonError('CORDON_ERR_INTERNAL', `Merkle node ${nodeKey(level, index)} is missing.`, {
