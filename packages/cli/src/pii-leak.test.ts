@@ -5,6 +5,7 @@ import { normalizeMobile } from '@cordon/core';
 import { buildApp, type Runtime, testRuntime } from '@cordon/server';
 import { generateShop, toNdjson } from '@cordon/sim';
 import { type Database, disposeDatabase, openDatabase } from '@cordon/storage';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from './commands/import.command';
 
@@ -65,7 +66,7 @@ describe('no plaintext PII leaves through logs or responses', () => {
       logger: { level: 'trace', stream: { write: (line: string) => logs.push(line) } },
     });
     const headers = { authorization: `Bearer ${key}` };
-    const send = async (options: Parameters<typeof app.inject>[0]) => {
+    const send = async (options: InjectOptions) => {
       const response = await app.inject(options);
       bodies.push(response.body);
       return response;
