@@ -65,7 +65,7 @@ export async function bindRuntime(
     await database.close();
     throw error;
   }
-  const uow = new KyselyUnitOfWork(database.db, database.dialect === 'postgres' ? 3 : 1);
+  const uow = new KyselyUnitOfWork(database.db);
   const signer = keys.noteSignerKey();
   const vault = new VaultService({
     uow,

@@ -230,7 +230,7 @@ export class Random {
     return min + this.next() * (max - min);
   }
 
-  /** `true` with probability `p` (clamped to [0, 1]); always one draw, so p does not shift later draws. */
+  /** `true` with probability `p` (p ≤ 0: never, p ≥ 1: always); always one draw, so p does not shift later draws. */
   chance(p: number): boolean {
     return this.next() < p;
   }
@@ -276,7 +276,7 @@ export class Random {
     return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
-  /** A shuffled copy (Fisher–Yates); the input is not modified. `items.length − 1` draws. */
+  /** A shuffled copy (Fisher–Yates, one {@link Random.int} per element but the first); the input is not modified. */
   shuffle<T>(items: readonly T[]): T[] {
     const out = items.slice();
     for (let i = out.length - 1; i > 0; i -= 1) {

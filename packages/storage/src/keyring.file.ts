@@ -10,8 +10,28 @@ import {
   type RandomSource,
 } from '@cordon/core';
 
-/** node:crypto randomness, the production adapter of core's RandomSource port. */
-export const cryptoRandom: RandomSource = { bytes: (n) => randomBytes(n) };
+const POOL_SIZE = 64 * 1024;
+let pool = randomBytes(POOL_SIZE);
+let offset = 0;
+
+/**
+ * node:crypto randomness, the production adapter of core's RandomSource port. Small requests (IVs,
+ * data keys, ids) are served from a 64 KiB pool refilled from the CSPRNG: one `randomBytes` call per
+ * thousands of fields instead of one per field, which was the largest cost of bulk encryption. Each
+ * returned buffer is a copy, and no pool byte is handed out twice.
+ */
+export const cryptoRandom: RandomSource = {
+  bytes: (n) => {
+    if (n > 1024) return randomBytes(n);
+    if (offset + n > POOL_SIZE) {
+      pool = randomBytes(POOL_SIZE);
+      offset = 0;
+    }
+    const out = Buffer.from(pool.subarray(offset, offset + n));
+    offset += n;
+    return out;
+  },
+};
 
 /** Reads and checks a keyring file: present, owner-only permissions, well-formed. Errors say how to fix. */
 export function readKeyringFile(path: string): KeyringFile {

@@ -46,7 +46,7 @@ export const migrations: readonly Migration[] = [
       await sql`
         create table orders (
           id text primary key,
-          customer_id text not null references customers (id),
+          customer_id text not null,
           created_at timestamptz not null,
           status text not null,
           province text not null,

@@ -16,80 +16,78 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
   };
 }
 
-interface QueuedRead {
-  fn: (repos: Repositories) => Promise<{ result: unknown; entries: LedgerEntryInput[] }>;
-  resolve: (value: unknown) => void;
+interface PendingAppend {
+  entries: LedgerEntryInput[];
+  resolve: () => void;
   reject: (error: unknown) => void;
 }
 
-const MAX_GROUP = 128;
+/** Entries per group-commit transaction at most. */
+const MAX_GROUP_ENTRIES = 2000;
 
 /**
  * Each `run` is one database transaction: data changes and their ledger entries commit together or
- * not at all. `recorded` reads are group-committed: reads that arrive while a transaction is in
- * flight run together in the next one, which appends all their entries with one statement set and
- * commits once; each caller gets its result only after that commit. If anything in a group fails,
- * the group rolls back and each read is retried alone, so one failure never fails its neighbours.
+ * not at all.
+ *
+ * `recorded` serves reads: the read runs on the pool (reads change nothing, so they need no
+ * transaction of their own and run in parallel), then its entries join the next group-commit
+ * transaction, and the caller gets the result only after that transaction commits. If the entries
+ * cannot be written the read fails and nothing is released (ADR 0002). If a group fails, each of its
+ * reads is retried alone so one failure never fails its neighbours.
  */
 export class KyselyUnitOfWork implements UnitOfWork {
-  private queue: QueuedRead[] = [];
-  private active = 0;
+  private queue: PendingAppend[] = [];
+  private draining = false;
 
-  /** `groups`: how many group transactions may be in flight at once (1 for PGlite's single connection). */
-  constructor(
-    private readonly db: Kysely<Schema>,
-    private readonly groups = 1,
-  ) {}
+  constructor(private readonly db: Kysely<Schema>) {}
 
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((tx) => fn(repositoriesFor(tx)));
   }
 
-  recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (this.active < this.groups) void this.drain();
+  /** Reads outside any transaction (for lookups that need no ledger entry, such as credentials). */
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
+    return fn(repositoriesFor(this.db));
+  }
+
+  async recorded<T>(
+    fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
+  ): Promise<T> {
+    const { result, entries } = await fn(repositoriesFor(this.db));
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ entries, resolve, reject });
+      if (!this.draining) void this.drain();
     });
+    return result;
   }
 
   private async drain(): Promise<void> {
-    this.active += 1;
+    this.draining = true;
     try {
       while (this.queue.length > 0) {
-        const group = this.queue.splice(0, MAX_GROUP);
+        let count = 0;
+        let take = 0;
+        while (take < this.queue.length && count < MAX_GROUP_ENTRIES) {
+          count += this.queue[take]?.entries.length ?? 0;
+          take += 1;
+        }
+        const group = this.queue.splice(0, take);
         try {
-          const results = await this.run(async (repos) => {
-            const out: unknown[] = [];
-            const entries: LedgerEntryInput[] = [];
-            for (const job of group) {
-              const r = await job.fn(repos);
-              out.push(r.result);
-              entries.push(...r.entries);
-            }
-            await repos.ledger.append(entries);
-            return out;
-          });
-          group.forEach((job, i) => {
-            job.resolve(results[i]);
-          });
+          await this.run((repos) => repos.ledger.append(group.flatMap((g) => g.entries)));
+          for (const g of group) g.resolve();
         } catch {
-          for (const job of group) {
+          for (const g of group) {
             try {
-              job.resolve(
-                await this.run(async (repos) => {
-                  const r = await job.fn(repos);
-                  await repos.ledger.append(r.entries);
-                  return r.result;
-                }),
-              );
+              await this.run((repos) => repos.ledger.append(g.entries));
+              g.resolve();
             } catch (error) {
-              job.reject(error);
+              g.reject(error);
             }
           }
         }
       }
     } finally {
-      this.active -= 1;
+      this.draining = false;
     }
   }
 }

@@ -132,78 +132,68 @@ export class KyselyVaultRepository implements VaultRepository {
 
   async insertCustomers(rows: readonly CustomerRow[], keys: readonly DataKeyRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.db
-      .insertInto('customers')
-      .values(
-        rows.map((r) => ({
-          id: r.id,
-          created_at: r.createdAt,
-          name_ct: r.nameCt,
-          phone_ct: r.phoneCt,
-          email_ct: r.emailCt,
-          id_number_ct: r.idNumberCt,
-          name_bidx: r.nameBidx,
-          phone_bidx: r.phoneBidx,
-          email_bidx: r.emailBidx,
-          id_number_bidx: r.idNumberBidx,
-          fingerprint: r.fingerprint,
-          erased_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
-    const ids = new Set(inserted.map((r) => r.id));
+    const col = <T>(f: (r: CustomerRow) => T): T[] => rows.map(f);
+    const hex = (f: (r: CustomerRow) => Buffer | null) => rows.map((r) => f(r)?.toString('hex') ?? null);
+    const inserted = await sql<{ id: string }>`
+      insert into customers (id, created_at, name_ct, phone_ct, email_ct, id_number_ct,
+        name_bidx, phone_bidx, email_bidx, id_number_bidx, fingerprint)
+      select u.id, u.created_at, decode(u.name_ct, 'hex'), decode(u.phone_ct, 'hex'), decode(u.email_ct, 'hex'),
+        decode(u.id_number_ct, 'hex'), decode(u.name_bidx, 'hex'), decode(u.phone_bidx, 'hex'),
+        decode(u.email_bidx, 'hex'), decode(u.id_number_bidx, 'hex'), decode(u.fingerprint, 'hex')
+      from unnest(${col((r) => r.id)}::text[], ${col((r) => r.createdAt.toISOString())}::timestamptz[],
+        ${hex((r) => r.nameCt)}::text[], ${hex((r) => r.phoneCt)}::text[], ${hex((r) => r.emailCt)}::text[],
+        ${hex((r) => r.idNumberCt)}::text[], ${hex((r) => r.nameBidx)}::text[], ${hex((r) => r.phoneBidx)}::text[],
+        ${hex((r) => r.emailBidx)}::text[], ${hex((r) => r.idNumberBidx)}::text[], ${hex((r) => r.fingerprint)}::text[])
+        as u(id, created_at, name_ct, phone_ct, email_ct, id_number_ct, name_bidx, phone_bidx, email_bidx,
+             id_number_bidx, fingerprint)
+      on conflict (id) do nothing
+      returning id`.execute(this.db);
+    const ids = new Set(inserted.rows.map((r) => r.id));
     const newKeys = keys.filter((k) => ids.has(k.customerId));
     if (newKeys.length > 0) {
-      await this.db
-        .insertInto('customer_keys')
-        .values(
-          newKeys.map((k) => ({
-            customer_id: k.customerId,
-            kek_version: k.kekVersion,
-            wrapped_dek: k.wrappedDek,
-          })),
-        )
-        .execute();
+      await sql`
+        insert into customer_keys (customer_id, kek_version, wrapped_dek)
+        select u.customer_id, u.kek_version, decode(u.wrapped, 'hex')
+        from unnest(${newKeys.map((k) => k.customerId)}::text[], ${newKeys.map((k) => k.kekVersion)}::int[],
+          ${newKeys.map((k) => k.wrappedDek.toString('hex'))}::text[]) as u(customer_id, kek_version, wrapped)`.execute(
+        this.db,
+      );
     }
     return ids;
   }
 
+  /**
+   * One statement per batch with one array parameter per column (`unnest`), instead of a
+   * 22,000-parameter VALUES list: much less to compile, send and parse on the hot ingestion path.
+   */
   async insertOrders(rows: readonly OrderRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
-    const inserted = await this.db
-      .insertInto('orders')
-      .values(
-        rows.map((r) => ({
-          id: r.id,
-          customer_id: r.customerId,
-          created_at: r.createdAt,
-          status: r.status,
-          province: r.province,
-          city: r.city,
-          district: r.district,
-          receiver_name_ct: r.receiverNameCt,
-          receiver_phone_ct: r.receiverPhoneCt,
-          street_ct: r.streetCt,
-          receiver_name_bidx: r.receiverNameBidx,
-          receiver_phone_bidx: r.receiverPhoneBidx,
-          address_bidx: r.addressBidx,
-          items: JSON.stringify(r.items),
-          total_cents: r.totalCents,
-          channel: r.channel,
-          device: r.device,
-          ip: r.ip,
-          payment_fingerprint: r.paymentFingerprint,
-          coupon: r.coupon,
-          promo: r.promo,
-          fingerprint: r.fingerprint,
-        })),
-      )
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .execute();
-    return new Set(inserted.map((r) => r.id));
+    const col = <T>(f: (r: OrderRow) => T): T[] => rows.map(f);
+    const hex = (f: (r: OrderRow) => Buffer) => rows.map((r) => f(r).toString('hex'));
+    const inserted = await sql<{ id: string }>`
+      insert into orders (id, customer_id, created_at, status, province, city, district,
+        receiver_name_ct, receiver_phone_ct, street_ct, receiver_name_bidx, receiver_phone_bidx, address_bidx,
+        items, total_cents, channel, device, ip, payment_fingerprint, coupon, promo, fingerprint)
+      select u.id, u.customer_id, u.created_at, u.status, u.province, u.city, u.district,
+        decode(u.name_ct, 'hex'), decode(u.phone_ct, 'hex'), decode(u.street_ct, 'hex'),
+        decode(u.name_bidx, 'hex'), decode(u.phone_bidx, 'hex'), decode(u.address_bidx, 'hex'),
+        u.items::jsonb, u.total_cents, u.channel, u.device, u.ip, u.payment_fingerprint, u.coupon, u.promo,
+        decode(u.fingerprint, 'hex')
+      from unnest(${col((r) => r.id)}::text[], ${col((r) => r.customerId)}::text[],
+        ${col((r) => r.createdAt.toISOString())}::timestamptz[], ${col((r) => r.status)}::text[],
+        ${col((r) => r.province)}::text[], ${col((r) => r.city)}::text[], ${col((r) => r.district)}::text[],
+        ${hex((r) => r.receiverNameCt)}::text[], ${hex((r) => r.receiverPhoneCt)}::text[], ${hex((r) => r.streetCt)}::text[],
+        ${hex((r) => r.receiverNameBidx)}::text[], ${hex((r) => r.receiverPhoneBidx)}::text[], ${hex((r) => r.addressBidx)}::text[],
+        ${col((r) => JSON.stringify(r.items))}::text[], ${col((r) => r.totalCents)}::bigint[],
+        ${col((r) => r.channel)}::text[], ${col((r) => r.device)}::text[], ${col((r) => r.ip)}::text[],
+        ${col((r) => r.paymentFingerprint)}::text[], ${col((r) => r.coupon)}::text[], ${col((r) => r.promo)}::text[],
+        ${hex((r) => r.fingerprint)}::text[])
+        as u(id, customer_id, created_at, status, province, city, district, name_ct, phone_ct, street_ct,
+             name_bidx, phone_bidx, address_bidx, items, total_cents, channel, device, ip, payment_fingerprint,
+             coupon, promo, fingerprint)
+      on conflict (id) do nothing
+      returning id`.execute(this.db);
+    return new Set(inserted.rows.map((r) => r.id));
   }
 
   async fingerprints(kind: 'customer' | 'order', ids: readonly string[]): Promise<Map<string, Buffer>> {

@@ -4,6 +4,7 @@ import type { RequestContext } from '../shared/context';
 import { CordonError } from '../shared/errors';
 import type { Clock, RandomSource } from '../shared/ports';
 import type { UnitOfWork } from '../shared/unit-of-work';
+import type { ApiKeyRow } from './apikey.ports';
 
 /** Scopes an API key can hold. `admin` implies all of them. */
 export const apiKeyScopes = [
@@ -14,6 +15,7 @@ export const apiKeyScopes = [
   'search',
   'erase',
   'ledger:read',
+  'tokenize',
   'admin',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];
@@ -29,7 +31,25 @@ function hashSecret(secret: string): Buffer {
  * entropy, so a slow password hash adds nothing); the full key is shown once at creation.
  */
 export class ApiKeyService {
-  constructor(private readonly deps: { uow: UnitOfWork; clock: Clock; random: RandomSource }) {}
+  /**
+   * Verified credentials are cached briefly (key id → row) so the hot read path does not query the
+   * key table on every request; a revocation reaches other processes within `cacheMs`.
+   */
+  private readonly cache = new Map<string, { row: ApiKeyRow | undefined; at: number }>();
+
+  constructor(
+    private readonly deps: { uow: UnitOfWork; clock: Clock; random: RandomSource; cacheMs?: number },
+  ) {}
+
+  private async lookup(id: string): Promise<ApiKeyRow | undefined> {
+    const now = this.deps.clock.now().getTime();
+    const hit = this.cache.get(id);
+    if (hit && now - hit.at < (this.deps.cacheMs ?? 5000)) return hit.row;
+    const row = await this.deps.uow.read((repos) => repos.apiKeys.find(id));
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(id, { row, at: now });
+    return row;
+  }
 
   async create(
     ctx: RequestContext,
@@ -89,7 +109,7 @@ export class ApiKeyService {
     if (!match) throw fail();
     const [, id, secret] = match;
     if (!id || !secret) throw fail();
-    const row = await this.deps.uow.run((repos) => repos.apiKeys.find(id));
+    const row = await this.lookup(id);
     if (!row || row.revokedAt !== null) throw fail();
     if (!timingSafeEqual(row.secretHash, hashSecret(secret))) throw fail();
     return {

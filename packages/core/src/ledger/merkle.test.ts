@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +137,17 @@ describe('RFC 6962 hashing (derived/rfc6962_tree_hash_vectors.json)', () => {
     const a = Buffer.from('a'.repeat(40));
     const b = Buffer.from('b'.repeat(10));
     expect([leafHash(a), leafHash(b), leafHash(a)]).toEqual([naiveLeaf(a), naiveLeaf(b), naiveLeaf(a)]);
+  });
+
+  it('agrees with createHash on 20,000 random inputs (every digest byte pattern round-trips)', () => {
+    let previous: Buffer = randomBytes(32);
+    for (let i = 0; i < 10_000; i += 1) {
+      const data = randomBytes(i % 97);
+      const leaf = leafHash(data);
+      expect(leaf).toEqual(naiveLeaf(data));
+      expect(nodeHash(previous, leaf)).toEqual(naiveNode(previous, leaf));
+      previous = leaf;
+    }
   });
 
   it('nodeHash is SHA-256(0x01 ‖ l ‖ r), returns fresh buffers and refuses non-hash inputs', () => {

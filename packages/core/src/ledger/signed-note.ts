@@ -640,8 +640,9 @@ export function cosignCheckpoint(
 /**
  * Verifies one witness cosignature line over a checkpoint body with the witness's key (a 0x04
  * vkey, or its 0x01 vkey, treated as the same key used for cosigning as transparency-dev does).
- * Returns who cosigned and when; throws CORDON_ERR_SIGNATURE if the line is from another key or
- * does not verify, CORDON_ERR_VALIDATION if it is malformed.
+ * Returns who cosigned and when (compare `timestamp` with your clock if you refuse future ones);
+ * throws CORDON_ERR_SIGNATURE if the line is from another key or does not verify,
+ * CORDON_ERR_VALIDATION if it is malformed (e.g. a plain 68-byte note signature under this name).
  */
 export function verifyCosignature(
   checkpointBody: string,
@@ -657,16 +658,13 @@ export function verifyCosignature(
   const space = rest.indexOf(' ');
   const name = space < 0 ? rest : rest.slice(0, space);
   if (space < 0 || !isValidKeyName(name)) throw invalid('A cosignature line is "— <name> <base64>".');
+  const notFromKey = () =>
+    new CordonError('CORDON_ERR_SIGNATURE', `The cosignature is not from ${parsed.name}+${hex8(keyId)}.`, {
+      name,
+    });
+  if (name !== parsed.name) throw notFromKey();
   const decoded = decodeCosignature(rest.slice(space + 1));
-  if (name !== parsed.name || decoded.keyId !== keyId) {
-    throw new CordonError(
-      'CORDON_ERR_SIGNATURE',
-      `The cosignature is not from ${parsed.name}+${hex8(keyId)}.`,
-      {
-        name,
-      },
-    );
-  }
+  if (decoded.keyId !== keyId) throw notFromKey();
   const ok = nodeCrypto.verify(
     null,
     cosignedMessage(decoded.timestamp, checkpointBody),

@@ -23,10 +23,12 @@ export interface MetaRepository {
  */
 export interface UnitOfWork {
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
+  /** Reads that need no ledger entry of their own (credential lookups), outside any transaction. */
+  read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T>;
   /**
-   * Runs a read and appends the ledger entries it returns in the same transaction; the result is
-   * released only after that transaction commits. Implementations may run many concurrent reads in
-   * one transaction (group commit); a read must therefore not write anything itself.
+   * Runs a read, then appends the ledger entries it returns; the result is released only after the
+   * entries have committed, and if they cannot be written the read fails. Implementations may share
+   * one append transaction among concurrent reads (group commit), so a read must not write.
    */
   recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T>;
 }

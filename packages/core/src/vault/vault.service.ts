@@ -1,5 +1,5 @@
 import type { LedgerEntryInput } from '../ledger/entry';
-import { canonicalJson, entryFor } from '../ledger/entry';
+import { entryFor } from '../ledger/entry';
 import type { RequestContext } from '../shared/context';
 import { CordonError } from '../shared/errors';
 import type { Clock, RandomSource } from '../shared/ports';
@@ -14,7 +14,14 @@ import {
 } from './crypto';
 import { type CustomerInput, type OrderInput, parseCustomer, parseOrder, toCents } from './interchange';
 import { maskAddress, maskEmail, maskIdNumber, maskName, maskPhone } from './masking';
-import { normalizeAddress, normalizeEmail, normalizeName, normalizePhone } from './normalize';
+import {
+  normalizeAddress,
+  normalizeEmail,
+  normalizeMobile,
+  normalizeName,
+  normalizePhone,
+} from './normalize';
+import { createPhoneTokenizer, type PhoneTokenizer } from './phone-token';
 import type {
   CustomerRow,
   DataKeyRow,
@@ -127,8 +134,12 @@ export class VaultService {
     return blindIndex(this.deps.keys.indexKey(field), normalized);
   }
 
-  private fingerprint(value: unknown): Buffer {
-    return blindIndex(this.deps.keys.contentKey(), canonicalJson(value as never));
+  /**
+   * Keyed fingerprint of a parsed record for idempotent ingestion. The schemas rebuild objects in
+   * their declared key order, so JSON.stringify of a parsed record is already canonical.
+   */
+  private fingerprint(value: CustomerInput | OrderInput): Buffer {
+    return blindIndex(this.deps.keys.contentKey(), JSON.stringify(value));
   }
 
   /** Normalized phone for indexing: mobiles and landlines share one index key, tagged by kind. */
@@ -528,6 +539,40 @@ export class VaultService {
       });
       return { value: { results, nextCursor }, entry };
     });
+  }
+
+  /**
+   * Phone-shaped FF1 token of a mainland mobile, for legacy systems that need an 11-digit value:
+   * deterministic per key (joins keep working), reversible only with the key. The number is given by
+   * the caller, so nothing stored is read; the call is still recorded (as a search of field phone,
+   * never the value) because a token oracle can be abused to confirm numbers.
+   */
+  async tokenizePhone(ctx: RequestContext, phone: string): Promise<string> {
+    scopeCheck(ctx, 'tokenize');
+    const mobile = normalizeMobile(phone);
+    if (!mobile) {
+      throw new CordonError(
+        'CORDON_ERR_INVALID_PHONE',
+        'phone must be a mainland mobile number (11 digits, 1[3-9]…).',
+        {
+          field: 'phone',
+        },
+      );
+    }
+    const token = this.tokenizer().tokenize(mobile);
+    await this.deps.uow.run((repos) =>
+      repos.ledger.append([
+        entryFor(ctx, this.deps.clock.now(), 'search', { fields: ['phone_token'], detail: { tokens: 1 } }),
+      ]),
+    );
+    return token;
+  }
+
+  private phoneTokenizer: PhoneTokenizer | undefined;
+
+  private tokenizer(): PhoneTokenizer {
+    this.phoneTokenizer ??= createPhoneTokenizer(this.deps.keys.tokenKey());
+    return this.phoneTokenizer;
   }
 
   /**

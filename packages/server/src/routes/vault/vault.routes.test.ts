@@ -168,6 +168,31 @@ describe('vault HTTP API', () => {
     expect(r.json().error.code).toBe('CORDON_ERR_FORBIDDEN');
   });
 
+  it('issues deterministic phone-shaped tokens and refuses non-mobiles', async () => {
+    const a = await app.inject({
+      method: 'POST',
+      url: '/v1/tokens/phone',
+      headers: auth,
+      payload: { phone: '+86 138-1234-5678' },
+    });
+    const b = await app.inject({
+      method: 'POST',
+      url: '/v1/tokens/phone',
+      headers: auth,
+      payload: { phone: '13812345678' },
+    });
+    expect(a.json().token).toMatch(/^1[3-9]\d{9}$/);
+    expect(a.json().token).toBe(b.json().token);
+    expect(a.json().token).not.toBe('13812345678');
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/tokens/phone',
+      headers: auth,
+      payload: { phone: '010-62751234' },
+    });
+    expect(bad.json().error.code).toBe('CORDON_ERR_INVALID_PHONE');
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     const r = await app.inject({ method: 'GET', url: '/docs/json' });
     expect(r.statusCode).toBe(200);

@@ -144,6 +144,23 @@ export const vaultRoutes =
       },
     );
 
+    app.post(
+      '/v1/tokens/phone',
+      {
+        schema: {
+          summary:
+            'Phone-shaped FF1 token (11 digits, valid 1[3-9] prefix) for a legacy system; deterministic per key',
+          tags: ['vault'],
+          body: z.strictObject({ phone: z.string().max(40) }),
+          response: { 200: z.object({ token: z.string() }), ...errors },
+        },
+      },
+      async (request) => {
+        const ctx = await contextFor(request, deps.apiKeys);
+        return { token: await deps.vault.tokenizePhone(ctx, request.body.phone) };
+      },
+    );
+
     app.delete(
       '/v1/customers/:id',
       {
