@@ -1,5 +1,5 @@
 import {
-  encodeEntry,
+  entryEncoder,
   type LedgerEntry,
   type LedgerEntryInput,
   type LedgerRepository,
@@ -31,6 +31,12 @@ export class KyselyLedgerRepository implements LedgerRepository {
 
   async append(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
     if (inputs.length === 0) return [];
+    // Everything that does not depend on the sequence number is done before taking the lock.
+    const encoders = inputs.map((input) => entryEncoder(input));
+    const actors = inputs.map((input) => input.actor.id);
+    const actions = inputs.map((input) => input.action);
+    const customers = inputs.map((input) => JSON.stringify(input.customerIds));
+    const times = inputs.map((input) => input.time.toISOString());
     const head = await sql<{ size: number; frontier: Uint8Array }>`
       select size, frontier from ledger_head where id = 1 for update`.execute(this.db);
     const row = head.rows[0];
@@ -38,34 +44,26 @@ export class KyselyLedgerRepository implements LedgerRepository {
     const appender = new MerkleAppender({ size: row.size, frontier: splitFrontier(buf(row.frontier)) });
     const entries: LedgerEntry[] = [];
     const seqs: number[] = [];
-    const times: string[] = [];
     const leaves: string[] = [];
     const bodies: string[] = [];
-    const actors: string[] = [];
-    const actions: string[] = [];
-    const customers: string[] = [];
     const nodeLevels: number[] = [];
     const nodeIdx: number[] = [];
     const nodeHashes: string[] = [];
-    for (const input of inputs) {
-      const entry: LedgerEntry = { ...input, seq: appender.size };
-      const body = encodeEntry(entry);
+    inputs.forEach((input, i) => {
+      const seq = appender.size;
+      const body = (encoders[i] as (seq: number) => Buffer)(seq);
       const leaf = leafHash(body);
       const { newNodes } = appender.append(leaf);
-      entries.push(entry);
-      seqs.push(entry.seq);
-      times.push(entry.time.toISOString());
+      entries.push({ ...input, seq });
+      seqs.push(seq);
       leaves.push(leaf.toString('hex'));
       bodies.push(body.toString('hex'));
-      actors.push(entry.actor.id);
-      actions.push(entry.action);
-      customers.push(JSON.stringify(entry.customerIds));
       for (const n of newNodes) {
         nodeLevels.push(n.level);
         nodeIdx.push(n.index);
         nodeHashes.push(n.hash.toString('hex'));
       }
-    }
+    });
     await sql`
       insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
       select u.seq, u.time, decode(u.leaf, 'hex'), decode(u.body, 'hex'), u.actor, u.action,

@@ -115,6 +115,21 @@ export function encodeEntry(entry: LedgerEntry): Buffer {
   return Buffer.from(ENTRY_PREFIX + canonicalJson(entryToJson(entry)), 'utf8');
 }
 
+/**
+ * Prepares an entry's canonical bytes before its sequence number is known, so that the work done
+ * while the log's head is locked is a string concatenation and two hashes. In the canonical key order
+ * `seq` and `time` are the last two keys (every other key sorts before "seq"), which is what makes
+ * the split possible; `encodeEntry` remains the reference and a test checks both agree.
+ */
+export function entryEncoder(input: LedgerEntryInput): (seq: number) => Buffer {
+  const rest = entryToJson({ ...input, seq: 0 });
+  rest.seq = undefined;
+  rest.time = undefined;
+  const head = canonicalJson(rest).slice(0, -1);
+  const time = JSON.stringify(input.time.toISOString());
+  return (seq) => Buffer.from(`${ENTRY_PREFIX}${head},"seq":${seq},"time":${time}}`, 'utf8');
+}
+
 /** Parses canonical bytes back into an entry (used by verify and offline evidence checks). */
 export function decodeEntry(bytes: Uint8Array): LedgerEntry {
   const text = Buffer.from(bytes).toString('utf8');
