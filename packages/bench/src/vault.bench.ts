@@ -86,9 +86,13 @@ function aesBound(): { fieldsPerSecond: number; ordersPerSecond: number } {
 /** Starts `cordon serve` in its own process (as in production), so the load generator does not share its CPU. */
 async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
+  // BENCH_PROFILE_DIR=… writes a CPU profile of the server process, for finding where a request's time goes.
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, '../../cli/src/main.ts'), 'serve'],
+    [...profile, '--import', 'tsx', join(import.meta.dirname, '../../cli/src/main.ts'), 'serve'],
     {
       env: { ...process.env, ...env, CORDON_PORT: String(port), CORDON_LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -16,6 +16,52 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
   };
 }
 
+/**
+ * Coalesces single-row lookups into `id = any($1)` queries (the DataLoader pattern, batching while
+ * busy): with fewer than `maxInFlight` queries running a lookup goes out at once; otherwise it waits
+ * and leaves with everything that queued behind it. Light load adds no latency; heavy load turns one
+ * query per request into one query per burst.
+ */
+class BatchLoader<T> {
+  private pending = new Map<
+    string,
+    Array<{ resolve: (v: T | undefined) => void; reject: (e: unknown) => void }>
+  >();
+  private inFlight = 0;
+
+  constructor(
+    private readonly fetch: (ids: string[]) => Promise<T[]>,
+    private readonly idOf: (row: T) => string,
+    private readonly maxInFlight = 2,
+  ) {}
+
+  load(id: string): Promise<T | undefined> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.pending.get(id);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.pending.set(id, [{ resolve, reject }]);
+      if (this.inFlight < this.maxInFlight) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    this.inFlight += 1;
+    try {
+      const rows = await this.fetch([...batch.keys()]);
+      const byId = new Map(rows.map((r) => [this.idOf(r), r]));
+      for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id));
+    } catch (error) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+    } finally {
+      this.inFlight -= 1;
+    }
+    if (this.pending.size > 0 && this.inFlight < this.maxInFlight) void this.flush();
+  }
+}
+
 interface PendingAppend {
   entries: LedgerEntryInput[];
   resolve: () => void;
@@ -38,8 +84,25 @@ const MAX_GROUP_ENTRIES = 2000;
 export class KyselyUnitOfWork implements UnitOfWork {
   private queue: PendingAppend[] = [];
   private draining = false;
+  private readonly pooled: Repositories;
 
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(private readonly db: Kysely<Schema>) {
+    const repos = repositoriesFor(db);
+    const vault = repos.vault;
+    const orders = new BatchLoader(
+      (ids) => vault.findOrders(ids),
+      (o) => o.id,
+    );
+    const customers = new BatchLoader(
+      (ids) => vault.findCustomers(ids),
+      (c) => c.id,
+    );
+    // Same repository, with the two single-row lookups of the read path batched.
+    const batchedVault = Object.create(vault) as typeof vault;
+    batchedVault.findOrder = (id) => orders.load(id);
+    batchedVault.findCustomer = (id) => customers.load(id);
+    this.pooled = { ...repos, vault: batchedVault };
+  }
 
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((tx) => fn(repositoriesFor(tx)));
