@@ -110,13 +110,13 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   /** Reads outside any transaction (for lookups that need no ledger entry, such as credentials). */
   read<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return fn(repositoriesFor(this.db));
+    return fn(this.pooled);
   }
 
   async recorded<T>(
     fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
   ): Promise<T> {
-    const { result, entries } = await fn(repositoriesFor(this.db));
+    const { result, entries } = await fn(this.pooled);
     await new Promise<void>((resolve, reject) => {
       this.queue.push({ entries, resolve, reject });
       if (!this.draining) void this.drain();
