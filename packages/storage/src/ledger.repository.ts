@@ -1,4 +1,5 @@
 import {
+  CordonError,
   entryEncoder,
   type LedgerEntry,
   type LedgerEntryInput,
@@ -64,23 +65,32 @@ export class KyselyLedgerRepository implements LedgerRepository {
         nodeHashes.push(n.hash.toString('hex'));
       }
     });
-    await sql`
-      insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
-      select u.seq, u.time, decode(u.leaf, 'hex'), decode(u.body, 'hex'), u.actor, u.action,
-             array(select jsonb_array_elements_text(u.customers::jsonb))
-      from unnest(${seqs}::bigint[], ${times}::timestamptz[], ${leaves}::text[], ${bodies}::text[],
-                  ${actors}::text[], ${actions}::text[], ${customers}::text[])
-        as u(seq, time, leaf, body, actor, action, customers)`.execute(this.db);
-    await sql`
-      insert into ledger_nodes (level, idx, hash)
-      select u.level, u.idx, decode(u.hash, 'hex')
-      from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[], ${nodeHashes}::text[]) as u(level, idx, hash)`.execute(
-      this.db,
-    );
+    // One statement writes the entries, the new nodes and the head: fewer round trips while the
+    // head row is locked, which is the log's serialized section.
     const frontier = Buffer.concat(appender.frontier());
-    await sql`update ledger_head set size = ${appender.size}, frontier = ${frontier} where id = 1`.execute(
-      this.db,
-    );
+    const updated = await sql<{ size: number }>`
+      with new_entries as (
+        insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
+        select u.seq, u.time, decode(u.leaf, 'hex'), decode(u.body, 'hex'), u.actor, u.action,
+               array(select jsonb_array_elements_text(u.customers::jsonb))
+        from unnest(${seqs}::bigint[], ${times}::timestamptz[], ${leaves}::text[], ${bodies}::text[],
+                    ${actors}::text[], ${actions}::text[], ${customers}::text[])
+          as u(seq, time, leaf, body, actor, action, customers)
+        returning 1
+      ), new_nodes as (
+        insert into ledger_nodes (level, idx, hash)
+        select u.level, u.idx, decode(u.hash, 'hex')
+        from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[], ${nodeHashes}::text[]) as u(level, idx, hash)
+        returning 1
+      )
+      update ledger_head set size = ${appender.size}, frontier = ${frontier}
+      where id = 1 and (select count(*) from new_entries) = ${inputs.length}
+        and (select count(*) from new_nodes) = ${nodeLevels.length}
+      returning size`.execute(this.db);
+    if (updated.rows.length !== 1) {
+      // Unreachable unless the tables were altered underneath; failing aborts the whole transaction.
+      throw new CordonError('CORDON_ERR_INTERNAL', 'The ledger append did not write every entry and node.');
+    }
     return entries;
   }
 
