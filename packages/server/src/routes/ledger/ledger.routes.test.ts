@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { customerFixtures, orderFixture, type RequestContext, verifyEvidence } from '@cordon/core';
-import { type Database, disposeDatabase, openDatabase, resetDatabase } from '@cordon/storage';
 import { ed25519 } from '@noble/curves/ed25519.js';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app';
-import type { Runtime } from '../../runtime';
-import { adminKey, testRuntime } from '../../testing/test-runtime';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestApp } from '../../testing/test-app';
+import { testRuntime } from '../../testing/test-runtime';
 
 /** RFC 9162 §2.1.3.2 inclusion verification, written here from the RFC text alone as an independent check. */
 function rfcVerifyInclusion(
@@ -64,43 +61,23 @@ function nobleVerify(note: string, vkey: string): boolean {
 }
 
 describe('ledger HTTP API', () => {
-  let database: Database;
-  let runtime: Runtime;
-  let app: FastifyInstance;
-  let headers: { authorization: string };
+  const t = useTestApp();
   const ctx: RequestContext = {
     actor: { type: 'apikey', id: 'apikey:t', role: 'service' },
     scopes: ['admin'],
     requestId: 'r',
   };
 
-  beforeAll(async () => {
-    database = await openDatabase({ dataDir: 'memory://' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await disposeDatabase(database);
-  });
   beforeEach(async () => {
-    await app?.close();
-    await resetDatabase(database);
-    runtime = await testRuntime(database);
-    headers = { authorization: `Bearer ${await adminKey(runtime)}` };
-    app = await buildApp({
-      vault: runtime.vault,
-      apiKeys: runtime.apiKeys,
-      ledger: runtime.ledger,
-      logger: false,
-    });
-    await runtime.vault.ingestCustomers(ctx, customerFixtures);
-    await runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1'), orderFixture('O2', 'C2')]);
-    await runtime.vault.getCustomer(ctx, 'C1');
-    await runtime.vault.getOrder(ctx, 'O2');
+    await t.runtime.vault.ingestCustomers(ctx, customerFixtures);
+    await t.runtime.vault.ingestOrders(ctx, [orderFixture('O1', 'C1'), orderFixture('O2', 'C2')]);
+    await t.runtime.vault.getCustomer(ctx, 'C1');
+    await t.runtime.vault.getOrder(ctx, 'O2');
   });
 
   it('serves a checkpoint whose signature verifies with an independent Ed25519 implementation', async () => {
-    const key = (await app.inject({ method: 'GET', url: '/v1/ledger/key' })).body;
-    const note = (await app.inject({ method: 'GET', url: '/v1/ledger/checkpoint' })).body;
+    const key = (await t.app.inject({ method: 'GET', url: '/v1/ledger/key' })).body;
+    const note = (await t.app.inject({ method: 'GET', url: '/v1/ledger/checkpoint' })).body;
     expect(key).toMatch(/^cordon\.example\/ledger\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+\n$/);
     expect(note.split('\n').slice(0, 2)).toEqual(['cordon.example/ledger', '5']);
     expect(nobleVerify(note, key)).toBe(true);
@@ -108,7 +85,11 @@ describe('ledger HTTP API', () => {
   });
 
   it('gives a customer their access history, each entry provable against the signed root with the RFC algorithm', async () => {
-    const r = await app.inject({ method: 'GET', url: '/v1/customers/C1/access-history', headers });
+    const r = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/C1/access-history',
+      headers: t.headers,
+    });
     expect(r.statusCode).toBe(200);
     const history = r.json() as {
       checkpoint: string;
@@ -141,11 +122,11 @@ describe('ledger HTTP API', () => {
   });
 
   it('answers entries, proofs and consistency, and refuses out-of-range requests with CORDON_ERR_RANGE', async () => {
-    const entries = await app.inject({ method: 'GET', url: '/v1/ledger/entries?from=0&to=3' });
+    const entries = await t.app.inject({ method: 'GET', url: '/v1/ledger/entries?from=0&to=3' });
     expect(entries.json().entries).toHaveLength(3);
-    const proof = await app.inject({ method: 'GET', url: '/v1/ledger/entries/2/proof?size=5' });
+    const proof = await t.app.inject({ method: 'GET', url: '/v1/ledger/entries/2/proof?size=5' });
     expect(proof.json()).toMatchObject({ leafIndex: 2, treeSize: 5 });
-    const consistency = await app.inject({ method: 'GET', url: '/v1/ledger/consistency?from=2&to=5' });
+    const consistency = await t.app.inject({ method: 'GET', url: '/v1/ledger/consistency?from=2&to=5' });
     expect(consistency.json().proof.length).toBeGreaterThan(0);
     for (const url of [
       '/v1/ledger/entries/9/proof?size=5',
@@ -153,17 +134,19 @@ describe('ledger HTTP API', () => {
       '/v1/ledger/consistency?from=5&to=3',
       '/v1/ledger/entries?from=4&to=2',
     ]) {
-      const r = await app.inject({ method: 'GET', url });
+      const r = await t.app.inject({ method: 'GET', url });
       expect(r.statusCode, url).toBe(400);
       expect(r.json().error.code, url).toBe('CORDON_ERR_RANGE');
     }
-    const bad = await app.inject({ method: 'GET', url: '/v1/ledger/entries?from=x&to=2' });
+    const bad = await t.app.inject({ method: 'GET', url: '/v1/ledger/entries?from=x&to=2' });
     expect(bad.json().error.code).toBe('CORDON_ERR_VALIDATION');
   });
 
   it('exports evidence that verifies offline, and detects a tampered package', async () => {
-    const pkg = await runtime.ledger.evidence(ctx, { customer: 'C2' });
-    const ok = verifyEvidence(JSON.parse(JSON.stringify(pkg)), { trustedLogKey: runtime.ledger.verifierKey });
+    const pkg = await t.runtime.ledger.evidence(ctx, { customer: 'C2' });
+    const ok = verifyEvidence(JSON.parse(JSON.stringify(pkg)), {
+      trustedLogKey: t.runtime.ledger.verifierKey,
+    });
     expect(ok).toMatchObject({ ok: true, entriesVerified: 3, logKeyPinned: true });
 
     const edited = JSON.parse(JSON.stringify(pkg));
@@ -176,7 +159,7 @@ describe('ledger HTTP API', () => {
     ).toString('base64');
     expect(verifyEvidence(forgedBody).problems[0]).toMatch(/inclusion proof/);
 
-    const otherLog = await testRuntime(database);
+    const otherLog = await testRuntime(t.database);
     expect(() => verifyEvidence(pkg, { trustedLogKey: otherLog.ledger.verifierKey })).toThrow(
       expect.objectContaining({ code: 'CORDON_ERR_SIGNATURE' }),
     );

@@ -1,41 +1,16 @@
 import { customerFixtures, fixturePlaintexts, orderFixture } from '@cordon/core';
-import { type Database, disposeDatabase, openDatabase, resetDatabase } from '@cordon/storage';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app';
-import { adminKey, testRuntime } from '../../testing/test-runtime';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../testing/test-app';
 
 describe('vault HTTP API', () => {
-  let database: Database;
-  let app: FastifyInstance;
-  let auth: { authorization: string };
   const logs: string[] = [];
-
-  beforeAll(async () => {
-    database = await openDatabase({ dataDir: 'memory://' });
-  });
-  afterAll(async () => {
-    await app?.close();
-    await disposeDatabase(database);
-  });
-  beforeEach(async () => {
-    await app?.close();
-    await resetDatabase(database);
-    const runtime = await testRuntime(database);
-    auth = { authorization: `Bearer ${await adminKey(runtime)}` };
-    app = await buildApp({
-      vault: runtime.vault,
-      apiKeys: runtime.apiKeys,
-      ledger: runtime.ledger,
-      logger: { level: 'debug', stream: { write: (line: string) => logs.push(line) } },
-    });
-  });
+  const t = useTestApp({ logger: { level: 'debug', stream: { write: (line: string) => logs.push(line) } } });
 
   it('requires a valid API key', async () => {
-    const none = await app.inject({ method: 'GET', url: '/v1/customers/C1' });
+    const none = await t.app.inject({ method: 'GET', url: '/v1/customers/C1' });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('CORDON_ERR_UNAUTHENTICATED');
-    const bad = await app.inject({
+    const bad = await t.app.inject({
       method: 'GET',
       url: '/v1/customers/C1',
       headers: { authorization: 'Bearer ck_0000000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
@@ -44,40 +19,40 @@ describe('vault HTTP API', () => {
   });
 
   it('ingests, reads masked, searches and erases', async () => {
-    const c = await app.inject({
+    const c = await t.app.inject({
       method: 'POST',
       url: '/v1/customers',
-      headers: auth,
+      headers: t.headers,
       payload: customerFixtures,
     });
     expect(c.statusCode).toBe(200);
     expect(c.json()).toEqual({ received: 3, inserted: 3, unchanged: 0 });
-    const o = await app.inject({
+    const o = await t.app.inject({
       method: 'POST',
       url: '/v1/orders',
-      headers: auth,
+      headers: t.headers,
       payload: orderFixture('O1', 'C1'),
     });
     expect(o.json()).toEqual({ received: 1, inserted: 1, unchanged: 0 });
-    const again = await app.inject({
+    const again = await t.app.inject({
       method: 'POST',
       url: '/v1/orders',
-      headers: auth,
+      headers: t.headers,
       payload: orderFixture('O1', 'C1'),
     });
     expect(again.json()).toEqual({ received: 1, inserted: 0, unchanged: 1 });
-    const conflict = await app.inject({
+    const conflict = await t.app.inject({
       method: 'POST',
       url: '/v1/orders',
-      headers: auth,
+      headers: t.headers,
       payload: orderFixture('O1', 'C1', { status: 'shipped' }),
     });
     expect(conflict.statusCode).toBe(409);
     expect(conflict.json().error.code).toBe('CORDON_ERR_CONFLICT');
 
-    const customer = await app.inject({ method: 'GET', url: '/v1/customers/C1', headers: auth });
+    const customer = await t.app.inject({ method: 'GET', url: '/v1/customers/C1', headers: t.headers });
     expect(customer.json()).toMatchObject({ id: 'C1', name: '张*', phone: '138****5678', masked: true });
-    const order = await app.inject({ method: 'GET', url: '/v1/orders/O1', headers: auth });
+    const order = await t.app.inject({ method: 'GET', url: '/v1/orders/O1', headers: t.headers });
     expect(order.json().receiver).toEqual({
       name: '李*',
       phone: '137****1111',
@@ -87,24 +62,24 @@ describe('vault HTTP API', () => {
       street: '****',
     });
 
-    const search = await app.inject({
+    const search = await t.app.inject({
       method: 'GET',
       url: '/v1/search?phone=%2B86%20138-1234-5678',
-      headers: auth,
+      headers: t.headers,
     });
     expect(search.json().results).toHaveLength(1);
-    const post = await app.inject({
+    const post = await t.app.inject({
       method: 'POST',
       url: '/v1/search',
-      headers: auth,
+      headers: t.headers,
       payload: { name: '李四' },
     });
     expect(post.json().results[0]).toMatchObject({ kind: 'order', order: { id: 'O1' } });
 
-    const erased = await app.inject({ method: 'DELETE', url: '/v1/customers/C1', headers: auth });
+    const erased = await t.app.inject({ method: 'DELETE', url: '/v1/customers/C1', headers: t.headers });
     expect(erased.statusCode).toBe(200);
     expect(erased.json().receipt).toContain('cordon erasure receipt');
-    const gone = await app.inject({ method: 'GET', url: '/v1/customers/C1', headers: auth });
+    const gone = await t.app.inject({ method: 'GET', url: '/v1/customers/C1', headers: t.headers });
     expect(gone.statusCode).toBe(410);
     expect(gone.json().error.code).toBe('CORDON_ERR_ERASED');
   });
@@ -119,17 +94,22 @@ describe('vault HTTP API', () => {
     ['an unknown field', () => ({ ...customerFixtures[0], extra: 1 }), 'CORDON_ERR_UNKNOWN_FIELD'],
     ['a malformed phone', () => ({ ...customerFixtures[0], phone: '138123' }), 'CORDON_ERR_INVALID_PHONE'],
   ])('answers %s with 400 and a stable code', async (_label, payload, code) => {
-    const r = await app.inject({ method: 'POST', url: '/v1/customers', headers: auth, payload: payload() });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/customers',
+      headers: t.headers,
+      payload: payload(),
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.code).toBe(code);
     for (const pii of fixturePlaintexts) expect(r.body).not.toContain(pii);
   });
 
   it('answers malformed JSON without quoting the body', async () => {
-    const r = await app.inject({
+    const r = await t.app.inject({
       method: 'POST',
       url: '/v1/customers',
-      headers: { ...auth, 'content-type': 'application/json' },
+      headers: { ...t.headers, 'content-type': 'application/json' },
       payload: '{"id":"C1","name":"张三","phone":"13812345678"',
     });
     expect(r.statusCode).toBe(400);
@@ -139,10 +119,10 @@ describe('vault HTTP API', () => {
   });
 
   it('answers an order of an unknown customer with 422', async () => {
-    const r = await app.inject({
+    const r = await t.app.inject({
       method: 'POST',
       url: '/v1/orders',
-      headers: auth,
+      headers: t.headers,
       payload: [orderFixture('O9', 'C404')],
     });
     expect(r.statusCode).toBe(422);
@@ -153,12 +133,11 @@ describe('vault HTTP API', () => {
   });
 
   it('scopes API keys to actions', async () => {
-    const runtime = await testRuntime(database);
-    const readOnly = await runtime.apiKeys.create(
+    const readOnly = await t.runtime.apiKeys.create(
       { actor: { type: 'system', id: 'test', role: 'operator' }, scopes: ['admin'], requestId: 'r' },
       { name: 'reader', scopes: ['customers:read'] },
     );
-    const r = await app.inject({
+    const r = await t.app.inject({
       method: 'POST',
       url: '/v1/customers',
       headers: { authorization: `Bearer ${readOnly.key}` },
@@ -169,32 +148,32 @@ describe('vault HTTP API', () => {
   });
 
   it('issues deterministic phone-shaped tokens and refuses non-mobiles', async () => {
-    const a = await app.inject({
+    const a = await t.app.inject({
       method: 'POST',
       url: '/v1/tokens/phone',
-      headers: auth,
+      headers: t.headers,
       payload: { phone: '+86 138-1234-5678' },
     });
-    const b = await app.inject({
+    const b = await t.app.inject({
       method: 'POST',
       url: '/v1/tokens/phone',
-      headers: auth,
+      headers: t.headers,
       payload: { phone: '13812345678' },
     });
     expect(a.json().token).toMatch(/^1[3-9]\d{9}$/);
     expect(a.json().token).toBe(b.json().token);
     expect(a.json().token).not.toBe('13812345678');
-    const bad = await app.inject({
+    const bad = await t.app.inject({
       method: 'POST',
       url: '/v1/tokens/phone',
-      headers: auth,
+      headers: t.headers,
       payload: { phone: '010-62751234' },
     });
     expect(bad.json().error.code).toBe('CORDON_ERR_INVALID_PHONE');
   });
 
   it('serves the OpenAPI document at /docs', async () => {
-    const r = await app.inject({ method: 'GET', url: '/docs/json' });
+    const r = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(r.statusCode).toBe(200);
     expect(Object.keys(r.json().paths)).toEqual(
       expect.arrayContaining(['/v1/customers', '/v1/orders', '/v1/search', '/v1/customers/{id}']),
@@ -202,7 +181,7 @@ describe('vault HTTP API', () => {
   });
 
   it('never writes a phone from a search URL into the logs', async () => {
-    await app.inject({ method: 'GET', url: '/v1/search?phone=13812345678', headers: auth });
+    await t.app.inject({ method: 'GET', url: '/v1/search?phone=13812345678', headers: t.headers });
     const text = logs.join('');
     expect(text).toContain('/v1/search');
     expect(text).not.toContain('13812345678');
