@@ -27,13 +27,13 @@ describe('cordon witness against a live log', () => {
 
   it('cosigns consistent checkpoints and the log serves the cosignature', async () => {
     const first = await witnessOnce(t.url, state);
-    expect(first).toMatchObject({ status: 'accepted', size: 1, previousSize: 0 });
-    expect(await witnessOnce(t.url, state)).toEqual({ status: 'unchanged', size: 1 });
+    expect(first).toMatchObject({ status: 'accepted', size: 2, previousSize: 0 });
+    expect(await witnessOnce(t.url, state)).toEqual({ status: 'unchanged', size: 2 });
     await t.runtime.vault.getCustomer(ctx, 'C1');
     await t.runtime.vault.getCustomer(ctx, 'C2');
     await t.runtime.ledger.checkpoint();
     const second = await witnessOnce(t.url, state);
-    expect(second).toMatchObject({ status: 'accepted', size: 3, previousSize: 1 });
+    expect(second).toMatchObject({ status: 'accepted', size: 4, previousSize: 2 });
     const note = await (await fetch(`${t.url}/v1/ledger/checkpoint`)).text();
     expect(note.split('\n').filter((l) => l.startsWith('\u2014 '))).toHaveLength(2);
     const { parseSignerKey } = await import('@cordon/core');
@@ -51,7 +51,7 @@ describe('cordon witness against a live log', () => {
     await witnessOnce(t.url, state);
     const accepted = readWitnessState(state);
     writeWitnessState(state, { ...accepted, size: 5 });
-    expect(await witnessOnce(t.url, state)).toMatchObject({ status: 'rollback', size: 1, previousSize: 5 });
+    expect(await witnessOnce(t.url, state)).toMatchObject({ status: 'rollback', size: 2, previousSize: 5 });
     writeWitnessState(state, { ...accepted, rootHash: Buffer.alloc(32, 9).toString('base64') });
     expect(await witnessOnce(t.url, state)).toMatchObject({ status: 'split_view' });
 
@@ -60,10 +60,11 @@ describe('cordon witness against a live log', () => {
     await resetDatabase(t.database);
     await t.runtime.vault.ingestCustomers(ctx, [customerFixtures[1]]);
     await t.runtime.vault.getCustomer(ctx, 'C2');
+    await t.runtime.vault.getCustomer(ctx, 'C2');
     await t.runtime.ledger.checkpoint();
     const outcome = await witnessOnce(t.url, state);
-    expect(outcome).toMatchObject({ status: 'inconsistent', size: 2, previousSize: 1 });
-    expect(readWitnessState(state).size).toBe(1);
+    expect(outcome).toMatchObject({ status: 'inconsistent', size: 3, previousSize: 2 });
+    expect(readWitnessState(state).size).toBe(2);
   });
 
   it('refuses a log whose key changed from the pinned one', async () => {
