@@ -1,7 +1,8 @@
-import type { ApiKeyService, RequestContext } from '@cordon/core';
+import { type ApiKeyService, CordonError, type RequestContext } from '@cordon/core';
 import type { FastifyRequest } from 'fastify';
 
 const PURPOSE = /^[a-z][a-z0-9_]{0,63}$/;
+const REFERENCE = /^[\x21-\x7e]{1,128}$/;
 
 /**
  * Builds the request context from the bearer credential and the optional purpose/reference headers.
@@ -13,11 +14,29 @@ export async function contextFor(request: FastifyRequest, apiKeys: ApiKeyService
   const { actor, scopes } = await apiKeys.authenticate(token);
   const purpose = headerValue(request, 'x-cordon-purpose');
   const reference = headerValue(request, 'x-cordon-reference');
+  if (purpose !== undefined && !PURPOSE.test(purpose)) {
+    throw new CordonError(
+      'CORDON_ERR_VALIDATION',
+      'X-Cordon-Purpose must be a lower-case word such as customer_support.',
+      {
+        field: 'X-Cordon-Purpose',
+      },
+    );
+  }
+  if (reference !== undefined && !REFERENCE.test(reference)) {
+    throw new CordonError(
+      'CORDON_ERR_VALIDATION',
+      'X-Cordon-Reference must be 1–128 printable characters (a ticket, delivery or request id).',
+      {
+        field: 'X-Cordon-Reference',
+      },
+    );
+  }
   return {
     actor,
     scopes,
-    purpose: purpose && PURPOSE.test(purpose) ? purpose : undefined,
-    reference: reference && reference.length <= 128 ? reference : undefined,
+    purpose,
+    reference,
     clientAddress: request.ip,
     requestId: String(request.id),
   };

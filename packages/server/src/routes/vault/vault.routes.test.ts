@@ -172,6 +172,25 @@ describe('vault HTTP API', () => {
     expect(bad.json().error.code).toBe('CORDON_ERR_INVALID_PHONE');
   });
 
+  it('refuses a malformed purpose or reference header instead of dropping it', async () => {
+    const purpose = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/C1',
+      headers: { ...t.headers, 'x-cordon-purpose': 'Because I Can' },
+    });
+    expect(purpose.statusCode).toBe(400);
+    expect(purpose.json().error).toMatchObject({
+      code: 'CORDON_ERR_VALIDATION',
+      details: { field: 'X-Cordon-Purpose' },
+    });
+    const reference = await t.app.inject({
+      method: 'GET',
+      url: '/v1/customers/C1',
+      headers: { ...t.headers, 'x-cordon-reference': 'x'.repeat(200) },
+    });
+    expect(reference.json().error.details.field).toBe('X-Cordon-Reference');
+  });
+
   it('serves the OpenAPI document at /docs', async () => {
     const r = await t.app.inject({ method: 'GET', url: '/docs/json' });
     expect(r.statusCode).toBe(200);
