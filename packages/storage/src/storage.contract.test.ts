@@ -135,6 +135,12 @@ for (const backend of await testDatabases()) {
           'idNumber',
         ],
         ['an unknown field', { ...customerFixtures[0], wechat: 'zs' }, 'CORDON_ERR_UNKNOWN_FIELD', 'wechat'],
+        [
+          'a phone number used as a field name',
+          { ...customerFixtures[0], '13812345678': 1 },
+          'CORDON_ERR_UNKNOWN_FIELD',
+          'unprintable',
+        ],
         ['a missing name', { ...customerFixtures[0], name: undefined }, 'CORDON_ERR_VALIDATION', 'name'],
         [
           'a bad time',

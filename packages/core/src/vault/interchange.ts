@@ -106,10 +106,13 @@ export function toValidationError(
         ? `item ${where.index}: `
         : '';
   if (issue?.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => (field ? `${field}.${k}` : k)).join(', ');
+    // A key is caller data too (a mis-built file can put a phone number in a key), so only
+    // identifier-like names are echoed.
+    const names = issue.keys.map((k) => (/^[A-Za-z_][A-Za-z0-9_]{0,39}$/.test(k) ? k : '(unprintable name)'));
+    const keys = names.map((k) => (field ? `${field}.${k}` : k)).join(', ');
     return new CordonError('CORDON_ERR_UNKNOWN_FIELD', `${at}unknown field(s) ${keys}; remove them.`, {
       ...where,
-      fields: issue.keys,
+      fields: names,
     });
   }
   if (issue?.code === 'custom' && issue.params?.pii === 'phone') {
