@@ -112,6 +112,20 @@ for (const backend of await testDatabases()) {
       }
     });
 
+    it('indexes subject ids with any characters, as given', async () => {
+      const odd = ['a"b', 'c\\d', 'e,f', '{g}', 'h i', 'NULL', ''];
+      await runtime.uow.run((repos) =>
+        repos.ledger.append([{ ...entries(1)[0], customerIds: odd } as never]),
+      );
+      for (const id of odd.filter((x) => x !== '')) {
+        expect(await runtime.uow.run((repos) => repos.ledger.seqsForCustomer(id, 10))).toEqual([0]);
+      }
+      const stored = await sql<{
+        ids: string[];
+      }>`select customer_ids as ids from ledger_entries where seq = 0`.execute(database.db);
+      expect(stored.rows[0]?.ids).toEqual(odd);
+    });
+
     it('rejects proof requests outside the tree with stable codes', async () => {
       await appendAll(5);
       await expect(runtime.ledger.inclusionProof(5, 5)).rejects.toMatchObject({ code: 'CORDON_ERR_RANGE' });

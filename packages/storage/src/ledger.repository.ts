@@ -16,6 +16,11 @@ import type { Schema } from './schema';
 
 const HASH = 32;
 
+/** A PostgreSQL array literal of text, every element quoted and escaped (ids may hold any character). */
+function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
+
 function splitFrontier(bytes: Buffer): Buffer[] {
   const out: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += HASH) out.push(bytes.subarray(i, i + HASH));
@@ -36,7 +41,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
     const encoders = inputs.map((input) => entryEncoder(input));
     const actors = inputs.map((input) => input.actor.id);
     const actions = inputs.map((input) => input.action);
-    const customers = inputs.map((input) => JSON.stringify(input.customerIds));
+    const customers = inputs.map((input) => pgTextArray(input.customerIds));
     const times = inputs.map((input) => input.time.toISOString());
     const head = await sql<{ size: number; frontier: Uint8Array }>`
       select size, frontier from ledger_head where id = 1 for update`.execute(this.db);
@@ -72,7 +77,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
       with new_entries as (
         insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
         select u.seq, u.time, decode(u.leaf, 'hex'), decode(u.body, 'hex'), u.actor, u.action,
-               array(select jsonb_array_elements_text(u.customers::jsonb))
+               u.customers::text[]
         from unnest(${seqs}::bigint[], ${times}::timestamptz[], ${leaves}::text[], ${bodies}::text[],
                     ${actors}::text[], ${actions}::text[], ${customers}::text[])
           as u(seq, time, leaf, body, actor, action, customers)
