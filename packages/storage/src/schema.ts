@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
 type Bytes = Uint8Array;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -72,5 +72,4 @@ export interface Schema {
   ledger_nodes: { level: number; idx: number; hash: Bytes };
   ledger_checkpoints: { size: number; root_hash: Bytes; note: string; created_at: Timestamp };
   ledger_cosignatures: { size: number; witness: string; signature_line: string; received_at: Timestamp };
-  _unused: { id: Generated<number> };
 }

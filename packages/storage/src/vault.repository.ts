@@ -317,17 +317,6 @@ export class KyselyVaultRepository implements VaultRepository {
       .execute();
   }
 
-  async findErasureReceipt(customerId: string): Promise<ErasureReceiptRow | undefined> {
-    const r = await this.db
-      .selectFrom('erasure_receipts')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .executeTakeFirst();
-    return r
-      ? { customerId: r.customer_id, erasedAt: r.erased_at, ledgerSeq: r.ledger_seq, receipt: r.receipt }
-      : undefined;
-  }
-
   async dataKeysToRewrap(kekVersion: number, afterId: string, limit: number): Promise<DataKeyRow[]> {
     const rows = await this.db
       .selectFrom('customer_keys')

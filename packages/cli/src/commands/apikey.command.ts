@@ -34,6 +34,20 @@ export function registerApiKeyCommands(program: Command): void {
       }
     });
   apikey
+    .command('revoke')
+    .description('revoke an API key by id (other server processes stop accepting it within 5 s)')
+    .argument('<id>', 'the 16-hex-digit key id (as printed by create and list)')
+    .option('--json', 'print machine-readable JSON', false)
+    .action(async (id: string, opts: { json: boolean }) => {
+      const runtime = await openRuntime(loadConfig());
+      try {
+        await runtime.apiKeys.revoke(cliContext(), id);
+        emit(opts.json, { id, revoked: true }, `api key ${id} revoked`);
+      } finally {
+        await runtime.close();
+      }
+    });
+  apikey
     .command('list')
     .description('list API keys (ids, names, scopes; never secrets)')
     .option('--json', 'print machine-readable JSON', false)

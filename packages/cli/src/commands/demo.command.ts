@@ -29,11 +29,8 @@ export function registerDemoCommand(program: Command): void {
       }
       const runtime = await openRuntime(config);
       const ctx = cliContext();
-      const counts = await runtime.database.db
-        .selectFrom('customers')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
-      if (Number(counts.n) === 0) {
+      const counts = await runtime.uow.read((repos) => repos.vault.counts());
+      if (counts.customers === 0) {
         const shop = generateShop({ customers: DEMO_CUSTOMERS, seed: 'cordon-demo' });
         const progress = new ProgressLine('seeding demo shop', showProgress(false));
         const all = [...shop.customers];

@@ -118,6 +118,23 @@ export class ApiKeyService {
     };
   }
 
+  /** Revokes a key at once in this process (other processes within the cache period); ledgered. */
+  async revoke(ctx: RequestContext, id: string): Promise<void> {
+    if (!ctx.scopes.includes('admin')) {
+      throw new CordonError('CORDON_ERR_FORBIDDEN', 'Only an admin credential can revoke API keys.', {
+        scope: 'admin',
+      });
+    }
+    const now = this.deps.clock.now();
+    const revoked = await this.deps.uow.run(async (repos) => {
+      const done = await repos.apiKeys.revoke(id, now);
+      if (done) await repos.ledger.append([entryFor(ctx, now, 'apikey_revoke', { detail: { apiKey: id } })]);
+      return done;
+    });
+    this.cache.delete(id);
+    if (!revoked) throw new CordonError('CORDON_ERR_NOT_FOUND', `No active API key ${id}.`, { id });
+  }
+
   async list(): Promise<
     Array<{ id: string; name: string; scopes: string[]; createdAt: Date; revokedAt: Date | null }>
   > {

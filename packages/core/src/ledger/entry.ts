@@ -12,6 +12,7 @@ export const ledgerActions = [
   'key_init',
   'key_rotate',
   'apikey_create',
+  'apikey_revoke',
   'staff_change',
   'policy_change',
   'checkpoint',

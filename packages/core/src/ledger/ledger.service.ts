@@ -4,14 +4,7 @@ import type { Clock } from '../shared/ports';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { decodeEntry, entryFor, entryToJson, type LedgerAction } from './entry';
 import type { StoredCheckpoint } from './ledger.ports';
-import {
-  consistencyProofPlan,
-  inclusionProofPlan,
-  leafHash,
-  MerkleAppender,
-  type ProofPlan,
-  verifyInclusion,
-} from './merkle';
+import { consistencyProofPlan, inclusionProofPlan, leafHash, MerkleAppender, type ProofPlan } from './merkle';
 import {
   formatCheckpoint,
   openNote,
@@ -504,15 +497,4 @@ export class LedgerService {
       problems,
     };
   }
-}
-
-/** Verifies an inclusion proof object from the API against a root; a convenience for clients and tests. */
-export function checkInclusion(p: ProofJson, root: Uint8Array): boolean {
-  return verifyInclusion(
-    Buffer.from(p.leafHash, 'base64'),
-    p.leafIndex,
-    p.treeSize,
-    p.proof.map((x) => Buffer.from(x, 'base64')),
-    root,
-  );
 }

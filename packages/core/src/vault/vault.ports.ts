@@ -97,7 +97,6 @@ export interface VaultRepository {
   /** Crypto-shredding: deletes the data key and every blind index of the customer and their orders. */
   erase(customerId: string, at: Date): Promise<void>;
   saveErasureReceipt(receipt: ErasureReceiptRow): Promise<void>;
-  findErasureReceipt(customerId: string): Promise<ErasureReceiptRow | undefined>;
   /** Key rotation: data keys not yet under `kekVersion`, in id order after `afterId`. */
   dataKeysToRewrap(kekVersion: number, afterId: string, limit: number): Promise<DataKeyRow[]>;
   countDataKeys(notKekVersion?: number): Promise<number>;

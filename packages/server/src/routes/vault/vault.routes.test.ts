@@ -147,6 +147,25 @@ describe('vault HTTP API', () => {
     expect(r.json().error.code).toBe('CORDON_ERR_FORBIDDEN');
   });
 
+  it('stops accepting a revoked key at once, and records the revocation', async () => {
+    const admin = {
+      actor: { type: 'system' as const, id: 'test', role: 'operator' },
+      scopes: ['admin'],
+      requestId: 'r',
+    };
+    const created = await t.runtime.apiKeys.create(admin, { name: 'temp', scopes: ['customers:read'] });
+    const headers = { authorization: `Bearer ${created.key}` };
+    expect((await t.app.inject({ method: 'GET', url: '/v1/customers/C1', headers })).statusCode).toBe(404);
+    await t.runtime.apiKeys.revoke(admin, created.id);
+    expect((await t.app.inject({ method: 'GET', url: '/v1/customers/C1', headers })).statusCode).toBe(401);
+    await expect(t.runtime.apiKeys.revoke(admin, created.id)).rejects.toMatchObject({
+      code: 'CORDON_ERR_NOT_FOUND',
+    });
+    const size = await t.runtime.uow.run((repos) => repos.ledger.size());
+    const [last] = await t.runtime.ledger.entries(size - 1, size);
+    expect(last?.entry).toMatchObject({ action: 'apikey_revoke', detail: { apiKey: created.id } });
+  });
+
   it('issues deterministic phone-shaped tokens and refuses non-mobiles', async () => {
     const a = await t.app.inject({
       method: 'POST',
