@@ -129,10 +129,50 @@ export async function* readRecords(
     }
     return;
   }
-  // CSV: decode lines strictly first, then feed the parser, so encoding errors keep their line numbers.
+  // CSV: decode lines strictly first, so encoding errors keep their line numbers; a record whose
+  // quoted cell holds line breaks spans several lines (an odd number of quotes so far means the
+  // record goes on) and is reported by the line it starts on.
   let header: string[] | undefined;
+  let pending: { line: number; text: string } | undefined;
+  const finish = (start: number, text: string): ImportRecord | undefined => {
+    let cells: string[];
+    try {
+      cells = parseCsvLine(text);
+    } catch {
+      return {
+        line: start,
+        error: new CordonError(
+          'CORDON_ERR_VALIDATION',
+          `line ${start}: malformed CSV (unbalanced quotes?).`,
+          {
+            line: start,
+          },
+        ),
+      };
+    }
+    if (!header) {
+      header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
+      return undefined;
+    }
+    if (cells.length !== header.length) {
+      return {
+        line: start,
+        error: new CordonError(
+          'CORDON_ERR_VALIDATION',
+          `line ${start}: ${cells.length} cells, the header has ${header.length} (truncated line?).`,
+          { line: start },
+        ),
+      };
+    }
+    const row: Record<string, string> = {};
+    header.forEach((h, i) => {
+      row[h] = cells[i] ?? '';
+    });
+    return unflattenCsvRow(row, start);
+  };
   for await (const { line, text } of decodedLines(path, encoding, onBytes)) {
     if (text === null) {
+      pending = undefined;
       yield {
         line,
         error: new CordonError(
@@ -143,40 +183,31 @@ export async function* readRecords(
       };
       continue;
     }
-    if (text.trim() === '') continue;
-    let cells: string[];
-    try {
-      cells = parseCsvLine(text);
-    } catch {
-      yield {
-        line,
-        error: new CordonError('CORDON_ERR_VALIDATION', `line ${line}: malformed CSV (unbalanced quotes?).`, {
-          line,
-        }),
-      };
-      continue;
-    }
-    if (!header) {
-      header = cells.map((c) => c.replace(/^\uFEFF/, '').trim());
-      continue;
-    }
-    if (cells.length !== header.length) {
-      yield {
-        line,
-        error: new CordonError(
-          'CORDON_ERR_VALIDATION',
-          `line ${line}: ${cells.length} cells, the header has ${header.length} (truncated line?).`,
-          { line },
-        ),
-      };
-      continue;
-    }
-    const row: Record<string, string> = {};
-    header.forEach((h, i) => {
-      row[h] = cells[i] ?? '';
-    });
-    yield unflattenCsvRow(row, line);
+    if (pending === undefined && text.trim() === '') continue;
+    pending = pending ? { line: pending.line, text: `${pending.text}\n${text}` } : { line, text };
+    if (countQuotes(pending.text) % 2 === 1) continue;
+    const record = finish(pending.line, pending.text);
+    pending = undefined;
+    if (record) yield record;
   }
+  if (pending) {
+    yield {
+      line: pending.line,
+      error: new CordonError(
+        'CORDON_ERR_VALIDATION',
+        `line ${pending.line}: a quoted cell is never closed.`,
+        {
+          line: pending.line,
+        },
+      ),
+    };
+  }
+}
+
+function countQuotes(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('"'); i !== -1; i = text.indexOf('"', i + 1)) n += 1;
+  return n;
 }
 
 function parseCsvLine(text: string): string[] {

@@ -82,6 +82,25 @@ describe('cordon import', () => {
     expect(o.receiver).toMatchObject({ name: '李*', district: '海淀区' });
   });
 
+  it('reads CSV cells with line breaks, and reports a never-closed quote by its first line', async () => {
+    await runtime.vault.ingestCustomers(ctx, customerFixtures);
+    const csv = toCsv([
+      orderFixture('O1', 'C1', {
+        receiver: { ...orderFixture('O1', 'C1').receiver, street: '中关村大街27号\n3号楼501室' },
+      }),
+      orderFixture('O2', 'C2'),
+    ]);
+    expect(csv.split('\n').length).toBeGreaterThan(4);
+    const report = await importFile(runtime, 'orders', file('multiline.csv', csv), options);
+    expect(report.errors).toEqual([]);
+    expect(report.inserted).toBe(2);
+    const broken = `${csv.trimEnd()}\n"O3,C1,unterminated\n`;
+    const bad = await importFile(runtime, 'orders', file('unclosed.csv', broken), options);
+    expect(bad.errors).toEqual([
+      expect.objectContaining({ code: 'CORDON_ERR_VALIDATION', line: csv.trimEnd().split('\n').length + 1 }),
+    ]);
+  });
+
   it('refuses GBK bytes in a file read as UTF-8, by line', async () => {
     const csv = toCsv([orderFixture('O1', 'C1')]);
     const report = await importFile(
