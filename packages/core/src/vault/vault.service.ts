@@ -125,7 +125,8 @@ function describe(where: { line?: number; index?: number }): string {
 
 /**
  * The vault: stores customers and orders encrypted per field, finds them through blind indexes, and
- * hands out masked views only. Every operation appends its ledger entry in the same transaction.
+ * hands out masked views only. Writes append their ledger entry in their own transaction; reads
+ * release a result only after its entry has committed (UnitOfWork.recorded).
  */
 export class VaultService {
   constructor(private readonly deps: VaultDeps) {}
@@ -386,8 +387,8 @@ export class VaultService {
   }
 
   /**
-   * Runs a read and records it. A denial (not found, erased) is committed to the ledger before the
-   * error is raised, so probing for ids leaves a trace too.
+   * Runs a read and records it; the result leaves only after the entry commits. A denial (not found,
+   * erased) is recorded the same way before the error is raised, so probing for ids leaves a trace.
    */
   private async recordedRead<T>(
     read: (
