@@ -58,6 +58,7 @@ export function errorHandler(
     );
     cordon = new CordonError('CORDON_ERR_INTERNAL');
   }
+  if (cordon.code === 'CORDON_ERR_UNAUTHENTICATED') reply.header('www-authenticate', 'Bearer realm="cordon"');
   reply
     .status(errorCatalog[cordon.code].status)
     .send({ error: { ...cordon.toJSON(), requestId: String(request.id) } });

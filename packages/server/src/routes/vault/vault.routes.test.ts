@@ -10,6 +10,7 @@ describe('vault HTTP API', () => {
     const none = await t.app.inject({ method: 'GET', url: '/v1/customers/C1' });
     expect(none.statusCode).toBe(401);
     expect(none.json().error.code).toBe('CORDON_ERR_UNAUTHENTICATED');
+    expect(none.headers['www-authenticate']).toBe('Bearer realm="cordon"');
     const bad = await t.app.inject({
       method: 'GET',
       url: '/v1/customers/C1',
