@@ -1,10 +1,13 @@
+export * from './access.repository';
 export * from './apikey.repository';
+export * from './assignment.repository';
 export * from './database';
 export * from './keyring.file';
 export * from './ledger.repository';
 export * from './meta.repository';
 export * from './migrations';
 export type { Schema } from './schema';
+export * from './staff.repository';
 export * from './testing/test-databases';
 export * from './unit-of-work';
 export * from './vault.repository';

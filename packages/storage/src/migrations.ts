@@ -138,6 +138,150 @@ export const migrations: readonly Migration[] = [
         )`.execute(db);
     },
   },
+  {
+    version: 3,
+    name: 'access',
+    up: async (db) => {
+      await sql`
+        create table staff (
+          id text primary key,
+          name text not null,
+          role text not null,
+          team text not null,
+          merchant text,
+          shift_start text not null,
+          shift_end text not null,
+          shift_tz text not null,
+          status text not null,
+          since timestamptz,
+          reveal_quota integer,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table staff_credentials (
+          staff_id text primary key references staff (id),
+          password_hash text not null,
+          totp_secret bytea,
+          totp_kek_version integer,
+          totp_last_step bigint,
+          failed_count integer not null default 0,
+          locked_until timestamptz,
+          changed_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table staff_tokens (
+          id text primary key,
+          staff_id text not null references staff (id),
+          name text not null,
+          secret_hash bytea not null,
+          created_at timestamptz not null,
+          revoked_at timestamptz
+        )`.execute(db);
+      await sql`create index staff_tokens_staff on staff_tokens (staff_id)`.execute(db);
+      await sql`
+        create table staff_sessions (
+          id_hash bytea primary key,
+          staff_id text not null references staff (id),
+          created_at timestamptz not null,
+          expires_at timestamptz not null,
+          revoked_at timestamptz
+        )`.execute(db);
+      await sql`create index staff_sessions_staff on staff_sessions (staff_id)`.execute(db);
+      await sql`
+        create table tickets (
+          id text primary key,
+          customer_id text not null,
+          order_id text,
+          assignee text not null,
+          status text not null,
+          opened_at timestamptz not null,
+          closed_at timestamptz
+        )`.execute(db);
+      await sql`create index tickets_assignee_customer on tickets (assignee, customer_id) where status = 'open'`.execute(
+        db,
+      );
+      await sql`
+        create table deliveries (
+          order_id text primary key,
+          courier text not null,
+          window_from timestamptz not null,
+          window_to timestamptz not null
+        )`.execute(db);
+      await sql`create index deliveries_courier on deliveries (courier, window_to)`.execute(db);
+      await sql`
+        create table merchant_orders (
+          order_id text primary key,
+          merchant text not null,
+          delivered_at timestamptz
+        )`.execute(db);
+      await sql`create index merchant_orders_merchant on merchant_orders (merchant)`.execute(db);
+      await sql`
+        create table access_grants (
+          staff_id text not null,
+          kind text not null,
+          customer_id text,
+          at timestamptz not null
+        )`.execute(db);
+      await sql`create index access_grants_staff on access_grants (staff_id, kind, at)`.execute(db);
+      await sql`
+        create table break_glass (
+          id text primary key,
+          staff_id text not null,
+          customer_id text not null,
+          order_id text,
+          fields jsonb not null,
+          justification text not null,
+          at timestamptz not null,
+          review_status text not null,
+          reviewer text,
+          reviewed_at timestamptz,
+          review_note text
+        )`.execute(db);
+      await sql`create index break_glass_pending on break_glass (review_status, at)`.execute(db);
+      await sql`
+        create table security_alerts (
+          id text primary key,
+          kind text not null,
+          severity text not null,
+          staff_id text,
+          subject text,
+          detail jsonb not null,
+          created_at timestamptz not null,
+          status text not null
+        )`.execute(db);
+      await sql`create index security_alerts_open on security_alerts (status, created_at)`.execute(db);
+      await sql`
+        create table exports (
+          id text primary key,
+          requester text not null,
+          filter jsonb not null,
+          fields jsonb not null,
+          purpose text not null,
+          reference text,
+          recipient text not null,
+          format text not null,
+          plaintext boolean not null,
+          status text not null,
+          created_at timestamptz not null,
+          approver text,
+          decided_at timestamptz,
+          decision_note text,
+          plaintext_approved boolean,
+          row_count integer,
+          downloads integer not null default 0,
+          expires_at timestamptz
+        )`.execute(db);
+      await sql`
+        create table export_subjects (
+          export_id text not null references exports (id),
+          customer_id text not null,
+          order_id text not null,
+          canary boolean not null default false,
+          primary key (export_id, order_id)
+        )`.execute(db);
+      await sql`create index export_subjects_customer on export_subjects (customer_id)`.execute(db);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA = Math.max(...migrations.map((m) => m.version));

@@ -72,4 +72,104 @@ export interface Schema {
   ledger_nodes: { level: number; idx: number; hash: Bytes };
   ledger_checkpoints: { size: number; root_hash: Bytes; note: string; created_at: Timestamp };
   ledger_cosignatures: { size: number; witness: string; signature_line: string; received_at: Timestamp };
+  staff: {
+    id: string;
+    name: string;
+    role: string;
+    team: string;
+    merchant: string | null;
+    shift_start: string;
+    shift_end: string;
+    shift_tz: string;
+    status: string;
+    since: Timestamp | null;
+    reveal_quota: number | null;
+    updated_at: Timestamp;
+  };
+  staff_credentials: {
+    staff_id: string;
+    password_hash: string;
+    totp_secret: Bytes | null;
+    totp_kek_version: number | null;
+    totp_last_step: number | null;
+    failed_count: ColumnType<number, number | undefined, number>;
+    locked_until: Timestamp | null;
+    changed_at: Timestamp;
+  };
+  staff_tokens: {
+    id: string;
+    staff_id: string;
+    name: string;
+    secret_hash: Bytes;
+    created_at: Timestamp;
+    revoked_at: Timestamp | null;
+  };
+  staff_sessions: {
+    id_hash: Bytes;
+    staff_id: string;
+    created_at: Timestamp;
+    expires_at: Timestamp;
+    revoked_at: Timestamp | null;
+  };
+  tickets: {
+    id: string;
+    customer_id: string;
+    order_id: string | null;
+    assignee: string;
+    status: string;
+    opened_at: Timestamp;
+    closed_at: Timestamp | null;
+  };
+  deliveries: { order_id: string; courier: string; window_from: Timestamp; window_to: Timestamp };
+  merchant_orders: { order_id: string; merchant: string; delivered_at: Timestamp | null };
+  access_grants: { staff_id: string; kind: string; customer_id: string | null; at: Timestamp };
+  break_glass: {
+    id: string;
+    staff_id: string;
+    customer_id: string;
+    order_id: string | null;
+    fields: ColumnType<unknown, string, string>;
+    justification: string;
+    at: Timestamp;
+    review_status: string;
+    reviewer: string | null;
+    reviewed_at: Timestamp | null;
+    review_note: string | null;
+  };
+  security_alerts: {
+    id: string;
+    kind: string;
+    severity: string;
+    staff_id: string | null;
+    subject: string | null;
+    detail: ColumnType<unknown, string, string>;
+    created_at: Timestamp;
+    status: string;
+  };
+  exports: {
+    id: string;
+    requester: string;
+    filter: ColumnType<unknown, string, string>;
+    fields: ColumnType<unknown, string, string>;
+    purpose: string;
+    reference: string | null;
+    recipient: string;
+    format: string;
+    plaintext: boolean;
+    status: string;
+    created_at: Timestamp;
+    approver: string | null;
+    decided_at: Timestamp | null;
+    decision_note: string | null;
+    plaintext_approved: boolean | null;
+    row_count: number | null;
+    downloads: ColumnType<number, number | undefined, number>;
+    expires_at: Timestamp | null;
+  };
+  export_subjects: {
+    export_id: string;
+    customer_id: string;
+    order_id: string;
+    canary: ColumnType<boolean, boolean | undefined, boolean>;
+  };
 }

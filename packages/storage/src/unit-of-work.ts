@@ -1,9 +1,12 @@
 import type { LedgerEntryInput, Repositories, UnitOfWork } from '@cordon/core';
 import type { Kysely } from 'kysely';
+import { KyselyAccessRepository } from './access.repository';
 import { KyselyApiKeyRepository } from './apikey.repository';
+import { KyselyAssignmentRepository } from './assignment.repository';
 import { KyselyLedgerRepository } from './ledger.repository';
 import { KyselyMetaRepository } from './meta.repository';
 import type { Schema } from './schema';
+import { KyselyStaffRepository } from './staff.repository';
 import { KyselyVaultRepository } from './vault.repository';
 
 /** Repositories bound to one connection or transaction. */
@@ -13,6 +16,9 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
     ledger: new KyselyLedgerRepository(db),
     apiKeys: new KyselyApiKeyRepository(db),
     meta: new KyselyMetaRepository(db),
+    staff: new KyselyStaffRepository(db),
+    assignments: new KyselyAssignmentRepository(db),
+    access: new KyselyAccessRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   CustomerRow,
   DataKeyRow,
   ErasureReceiptRow,
+  OrderFilter,
   OrderRow,
   SearchHit,
   SearchQuery,
@@ -289,6 +290,39 @@ export class KyselyVaultRepository implements VaultRepository {
         ? { kind: 'customer', id: r.id }
         : { kind: 'order', id: r.id, customerId: r.customer_id },
     );
+  }
+
+  async matchOrders(
+    filter: OrderFilter,
+    limit: number,
+  ): Promise<Array<{ orderId: string; customerId: string }>> {
+    let q = this.db
+      .selectFrom('orders as o')
+      .innerJoin('customer_keys as k', 'k.customer_id', 'o.customer_id')
+      .select(['o.id', 'o.customer_id'])
+      .orderBy('o.id')
+      .limit(limit);
+    if (filter.customerIds)
+      q = q.where('o.customer_id', 'in', filter.customerIds.length ? [...filter.customerIds] : ['']);
+    if (filter.orderIds) q = q.where('o.id', 'in', filter.orderIds.length ? [...filter.orderIds] : ['']);
+    if (filter.createdFrom) q = q.where('o.created_at', '>=', filter.createdFrom);
+    if (filter.createdTo) q = q.where('o.created_at', '<', filter.createdTo);
+    if (filter.status) q = q.where('o.status', 'in', filter.status.length ? [...filter.status] : ['']);
+    if (filter.province) q = q.where('o.province', '=', filter.province);
+    if (filter.merchant) {
+      const merchant = filter.merchant;
+      q = q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('merchant_orders as m')
+            .select('m.order_id')
+            .whereRef('m.order_id', '=', 'o.id')
+            .where('m.merchant', '=', merchant),
+        ),
+      );
+    }
+    const rows = await q.execute();
+    return rows.map((r) => ({ orderId: r.id, customerId: r.customer_id }));
   }
 
   async erase(customerId: string, at: Date): Promise<void> {

@@ -16,6 +16,9 @@ export const apiKeyScopes = [
   'erase',
   'ledger:read',
   'tokenize',
+  'staff:read',
+  'staff:write',
+  'assignments:write',
   'admin',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];

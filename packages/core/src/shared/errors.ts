@@ -42,6 +42,73 @@ export const errorCatalog = {
     status: 403,
     hint: 'State a purpose and a reference (ticket, delivery, request).',
   },
+  CORDON_ERR_PURPOSE_NOT_ALLOWED: {
+    status: 403,
+    hint: 'This purpose does not permit the action; use the purpose your assignment gives (e.g. customer_support).',
+  },
+  CORDON_ERR_NO_ASSIGNMENT: {
+    status: 403,
+    hint: 'Name a ticket or delivery assigned to you for this customer or order as the reference.',
+  },
+  CORDON_ERR_ASSIGNMENT_CLOSED: {
+    status: 403,
+    hint: 'The ticket is closed; reopen it in the ticket system or work from an open one.',
+  },
+  CORDON_ERR_OUTSIDE_WINDOW: {
+    status: 403,
+    hint: 'The delivery or access window is not open now; access is possible only inside it.',
+  },
+  CORDON_ERR_OUTSIDE_SHIFT: { status: 403, hint: 'This action is allowed only during your shift.' },
+  CORDON_ERR_QUOTA_EXCEEDED: {
+    status: 403,
+    hint: 'Your quota for the rolling 24 hours is used up; ask your lead for an override if the work needs it.',
+  },
+  CORDON_ERR_RATE_LIMITED: { status: 429, hint: 'Too many requests in the last minute; wait and try again.' },
+  CORDON_ERR_ACCOUNT_INACTIVE: {
+    status: 403,
+    hint: 'This account is suspended or departed and can do nothing; contact the security team.',
+  },
+  CORDON_ERR_FIELD_NOT_ALLOWED: {
+    status: 403,
+    hint: 'Ask only for the fields your role may see for this purpose.',
+  },
+  CORDON_ERR_PLAINTEXT_NOT_ALLOWED: {
+    status: 403,
+    hint: 'Your role may export masked data only; request the export without plaintext.',
+  },
+  CORDON_ERR_SELF_APPROVAL: {
+    status: 403,
+    hint: 'A second person must approve; you cannot approve your own request.',
+  },
+  CORDON_ERR_JUSTIFICATION_REQUIRED: {
+    status: 403,
+    hint: 'Write a justification (at least the length the policy asks) saying why the access cannot wait.',
+  },
+  CORDON_ERR_NOT_PERMITTED: { status: 403, hint: 'No policy rule lets your role do this.' },
+  CORDON_ERR_POLICY_INVALID: {
+    status: 400,
+    hint: 'Fix the policy file at the named line and path; its examples must hold.',
+  },
+  CORDON_ERR_INVALID_CREDENTIALS: {
+    status: 401,
+    hint: 'The username, password or one-time code is wrong.',
+  },
+  CORDON_ERR_ACCOUNT_LOCKED: {
+    status: 423,
+    hint: 'Too many failed sign-ins; the account is locked for a while. Try later or ask a security admin.',
+  },
+  CORDON_ERR_TOTP_REQUIRED: {
+    status: 401,
+    hint: 'Your role signs in with a one-time code: send the 6-digit code from your authenticator app.',
+  },
+  CORDON_ERR_INVALID_STATE: {
+    status: 409,
+    hint: 'The record is not in a state that allows this step (already decided, expired or closed).',
+  },
+  CORDON_ERR_TOKEN_INVALID: {
+    status: 403,
+    hint: 'The token is malformed, forged or expired; print a new label.',
+  },
   CORDON_ERR_KEYRING_MISSING: {
     status: 500,
     hint: 'Run `cordon keys init` or set CORDON_KEYRING to the keyring file.',

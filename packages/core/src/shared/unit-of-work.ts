@@ -1,3 +1,4 @@
+import type { AccessRepository, AssignmentRepository, StaffRepository } from '../access/access.ports';
 import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
@@ -9,6 +10,9 @@ export interface Repositories {
   ledger: LedgerRepository;
   apiKeys: ApiKeyRepository;
   meta: MetaRepository;
+  staff: StaffRepository;
+  assignments: AssignmentRepository;
+  access: AccessRepository;
 }
 
 /** Small key/value facts about the installation (schema version, keyring id, ledger origin). */

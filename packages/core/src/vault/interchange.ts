@@ -8,13 +8,13 @@ import { isValidResidentId } from './pii-validators';
  * dotted column names). Schemas are strict: an unknown field is refused rather than silently dropped,
  * so a shop never believes a column was stored when it was not.
  */
-const externalId = z
+export const externalId = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, 'ids are 1–64 characters: letters, digits, . _ : -');
 
-const isoTime = z.iso.datetime({ offset: true });
+export const isoTime = z.iso.datetime({ offset: true });
 
 const phone = z
   .string()

@@ -80,6 +80,17 @@ export interface ErasureReceiptRow {
   receipt: string;
 }
 
+/** Selects orders for an export; every given criterion must hold. */
+export interface OrderFilter {
+  customerIds?: readonly string[] | undefined;
+  orderIds?: readonly string[] | undefined;
+  createdFrom?: Date | undefined;
+  createdTo?: Date | undefined;
+  status?: readonly string[] | undefined;
+  province?: string | undefined;
+  merchant?: string | undefined;
+}
+
 /** Storage of the vault. No rules here: validation, encryption and policy live in core services. */
 export interface VaultRepository {
   /** Inserts rows whose id is new; returns the ids inserted (existing ids are left untouched). */
@@ -102,4 +113,9 @@ export interface VaultRepository {
   countDataKeys(notKekVersion?: number): Promise<number>;
   updateDataKeys(rows: readonly DataKeyRow[]): Promise<void>;
   counts(): Promise<{ customers: number; orders: number; erased: number }>;
+  /**
+   * Orders of non-erased customers matching an export filter, in id order, at most `limit` (the
+   * caller asks for one more than it allows to detect an over-large export).
+   */
+  matchOrders(filter: OrderFilter, limit: number): Promise<Array<{ orderId: string; customerId: string }>>;
 }

@@ -1,5 +1,6 @@
 import type { LedgerEntryInput } from '../ledger/entry';
 import { entryFor } from '../ledger/entry';
+import type { AccessGuard, StaffReadRequest } from '../shared/access-guard';
 import type { RequestContext } from '../shared/context';
 import { CordonError } from '../shared/errors';
 import type { Clock, RandomSource } from '../shared/ports';
@@ -32,6 +33,8 @@ import type {
 } from './vault.ports';
 
 export const MAX_BATCH = 1000;
+
+type ReadOutcome<T> = { value: T; entry: LedgerEntryInput } | { error: CordonError; entry: LedgerEntryInput };
 
 /** A customer as any audience sees it by default: every PII field masked. */
 export interface MaskedCustomer {
@@ -79,7 +82,32 @@ export interface VaultDeps {
   random: RandomSource;
   /** Signs erasure receipts (a C2SP signed note); injected so core does not hold key material handling. */
   signNote: (text: string) => string;
+  /** The access policy for staff actors; without it staff can read nothing. */
+  guard?: AccessGuard | undefined;
 }
+
+/** Plaintext of a reveal. `address` is the full receiver address of an order. */
+export type RevealedFields = Partial<
+  Record<'name' | 'phone' | 'address' | 'email' | 'idNumber', string | null>
+>;
+
+/** Columns an export can carry; PII columns are masked unless the export's approval covers plaintext. */
+export const exportColumns = [
+  'orderId',
+  'customerId',
+  'createdAt',
+  'status',
+  'province',
+  'city',
+  'district',
+  'name',
+  'phone',
+  'address',
+  'items',
+  'total',
+] as const;
+export type ExportColumn = (typeof exportColumns)[number];
+export const piiExportColumns: readonly ExportColumn[] = ['name', 'phone', 'address'];
 
 function scopeCheck(ctx: RequestContext, scope: string): void {
   if (!ctx.scopes.includes(scope) && !ctx.scopes.includes('admin')) {
@@ -403,11 +431,50 @@ export class VaultService {
     return outcome.value;
   }
 
+  /**
+   * A read by a staff member: the access policy decides inside one transaction with the read and its
+   * ledger entry; a denial is recorded with its code before it is raised. Reads by systems (API keys)
+   * are checked by scope and go through the group-commit path instead.
+   */
+  private async staffRead<T>(
+    ctx: RequestContext,
+    request: StaffReadRequest,
+    read: (
+      repos: Repositories,
+    ) => Promise<{ value: T; entry: LedgerEntryInput } | { error: CordonError; entry: LedgerEntryInput }>,
+  ): Promise<T> {
+    const guard = this.deps.guard;
+    if (!guard)
+      throw new CordonError('CORDON_ERR_FORBIDDEN', 'Staff access is not configured on this server.');
+    const outcome = await this.deps.uow.run(async (repos) => {
+      const check = await guard.checkStaffRead(repos, ctx, request);
+      if (check.denied) {
+        const customerId = check.customerId ?? request.customerId;
+        await repos.ledger.append([
+          entryFor(ctx, this.deps.clock.now(), request.action === 'search' ? 'search' : 'view', {
+            customerIds: customerId ? [customerId] : [],
+            orderIds: request.orderId ? [request.orderId] : [],
+            fields: request.searchBy ? [request.searchBy] : [],
+            outcome: 'denied',
+            errorCode: check.denied.code,
+          }),
+        ]);
+        return { error: check.denied };
+      }
+      const result = await read(repos);
+      await repos.ledger.append([
+        { ...result.entry, detail: { ...result.entry.detail, rule: check.ruleId } },
+      ]);
+      return result;
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  }
+
   /** Masked view of a customer. */
   async getCustomer(ctx: RequestContext, id: string): Promise<MaskedCustomer> {
-    scopeCheck(ctx, 'customers:read');
     const fields = ['name', 'phone', 'email', 'idNumber'];
-    return this.recordedRead<MaskedCustomer>(async (repos) => {
+    const read = async (repos: Repositories): Promise<ReadOutcome<MaskedCustomer>> => {
       const now = this.deps.clock.now();
       const c = await repos.vault.findCustomer(id);
       if (!c) {
@@ -428,14 +495,17 @@ export class VaultService {
         value: this.maskCustomer(c),
         entry: entryFor(ctx, now, 'view', { customerIds: [id], fields }),
       };
-    });
+    };
+    if (ctx.actor.type === 'staff')
+      return this.staffRead(ctx, { action: 'view_masked', customerId: id }, read);
+    scopeCheck(ctx, 'customers:read');
+    return this.recordedRead<MaskedCustomer>(read);
   }
 
   /** Masked view of an order. */
   async getOrder(ctx: RequestContext, id: string): Promise<MaskedOrder> {
-    scopeCheck(ctx, 'orders:read');
     const fields = ['receiver.name', 'receiver.phone', 'receiver.address'];
-    return this.recordedRead<MaskedOrder>(async (repos) => {
+    const read = async (repos: Repositories): Promise<ReadOutcome<MaskedOrder>> => {
       const now = this.deps.clock.now();
       const o = await repos.vault.findOrder(id);
       if (!o) {
@@ -461,7 +531,10 @@ export class VaultService {
         value: this.maskOrder(o),
         entry: entryFor(ctx, now, 'view', { customerIds: [o.customerId], orderIds: [id], fields }),
       };
-    });
+    };
+    if (ctx.actor.type === 'staff') return this.staffRead(ctx, { action: 'view_masked', orderId: id }, read);
+    scopeCheck(ctx, 'orders:read');
+    return this.recordedRead<MaskedOrder>(read);
   }
 
   /**
@@ -472,7 +545,7 @@ export class VaultService {
     ctx: RequestContext,
     query: { phone?: string; name?: string; orderId?: string; limit?: number; cursor?: string },
   ): Promise<{ results: MaskedSearchResult[]; nextCursor: string | null }> {
-    scopeCheck(ctx, 'search');
+    if (ctx.actor.type !== 'staff') scopeCheck(ctx, 'search');
     const given = (['phone', 'name', 'orderId'] as const).filter(
       (k) => query[k] !== undefined && query[k] !== '',
     );
@@ -505,7 +578,7 @@ export class VaultService {
       }
       nameBidx = this.index('name', n);
     }
-    return this.recordedRead(async (repos) => {
+    const read = async (repos: Repositories) => {
       const hits = await repos.vault.search({
         phoneBidx,
         nameBidx,
@@ -539,7 +612,119 @@ export class VaultService {
         detail: { results: results.length },
       });
       return { value: { results, nextCursor }, entry };
-    });
+    };
+    if (ctx.actor.type === 'staff') {
+      return this.staffRead(ctx, { action: 'search', searchBy: given[0] }, read);
+    }
+    return this.recordedRead(read);
+  }
+
+  /**
+   * Plaintext of the asked fields of a customer or an order, read inside the caller's transaction.
+   * Only the access service calls this, after the policy granted the reveal and with the ledger entry
+   * in the same transaction; no route reaches it directly.
+   */
+  async revealFields(
+    repos: Repositories,
+    target: { customerId: string; orderId?: string | undefined },
+    fields: readonly string[],
+  ): Promise<RevealedFields> {
+    const out: RevealedFields = {};
+    const needCustomer = fields.some(
+      (f) => f === 'email' || f === 'idNumber' || (!target.orderId && f !== 'address'),
+    );
+    if (target.orderId) {
+      const o = await repos.vault.findOrder(target.orderId);
+      if (!o)
+        throw new CordonError('CORDON_ERR_NOT_FOUND', `No order with id ${target.orderId}.`, {
+          id: target.orderId,
+        });
+      const dek = this.dek(o, o.customerId);
+      const dec = (column: string, ct: Buffer) => decryptField(dek, fieldAad('orders', o.id, column), ct);
+      if (fields.includes('name')) out.name = dec('receiver_name', o.receiverNameCt);
+      if (fields.includes('phone')) out.phone = dec('receiver_phone', o.receiverPhoneCt);
+      if (fields.includes('address'))
+        out.address = `${o.province}${o.city}${o.district}${dec('street', o.streetCt)}`;
+    }
+    if (needCustomer) {
+      const c = await repos.vault.findCustomer(target.customerId);
+      if (!c) throw new CordonError('CORDON_ERR_NOT_FOUND', `No customer with id ${target.customerId}.`);
+      const dek = this.dek(c, c.id);
+      const dec = (column: string, ct: Buffer) => decryptField(dek, fieldAad('customers', c.id, column), ct);
+      if (!target.orderId && fields.includes('name')) out.name = dec('name', c.nameCt);
+      if (!target.orderId && fields.includes('phone')) out.phone = dec('phone', c.phoneCt);
+      if (fields.includes('email')) out.email = c.emailCt ? dec('email', c.emailCt) : null;
+      if (fields.includes('idNumber')) out.idNumber = c.idNumberCt ? dec('id_number', c.idNumberCt) : null;
+    }
+    return out;
+  }
+
+  /**
+   * Rows of an approved export: the asked columns of each order, PII masked unless `plaintext`.
+   * Read inside the export service's transaction, which records the download in the ledger.
+   */
+  async tabulateOrders(
+    repos: Repositories,
+    orderIds: readonly string[],
+    columns: readonly ExportColumn[],
+    plaintext: boolean,
+  ): Promise<Array<Record<string, string | number | null>>> {
+    const rows: Array<Record<string, string | number | null>> = [];
+    for (let i = 0; i < orderIds.length; i += 500) {
+      const orders = await repos.vault.findOrders(orderIds.slice(i, i + 500));
+      const byId = new Map(orders.map((o) => [o.id, o]));
+      for (const id of orderIds.slice(i, i + 500)) {
+        const o = byId.get(id);
+        if (!o?.key) continue;
+        const dek = this.dek(o, o.customerId);
+        const dec = (column: string, ct: Buffer) => decryptField(dek, fieldAad('orders', o.id, column), ct);
+        const row: Record<string, string | number | null> = {};
+        for (const col of columns) {
+          switch (col) {
+            case 'orderId':
+              row[col] = o.id;
+              break;
+            case 'customerId':
+              row[col] = o.customerId;
+              break;
+            case 'createdAt':
+              row[col] = o.createdAt.toISOString();
+              break;
+            case 'status':
+            case 'province':
+            case 'city':
+            case 'district':
+              row[col] = o[col];
+              break;
+            case 'name': {
+              const v = dec('receiver_name', o.receiverNameCt);
+              row[col] = plaintext ? v : maskName(v);
+              break;
+            }
+            case 'phone': {
+              const v = dec('receiver_phone', o.receiverPhoneCt);
+              row[col] = plaintext ? v : maskPhone(v);
+              break;
+            }
+            case 'address': {
+              const street = plaintext ? dec('street', o.streetCt) : '****';
+              row[col] = plaintext
+                ? `${o.province}${o.city}${o.district}${street}`
+                : maskAddress({ province: o.province, city: o.city, district: o.district, street: '' });
+              break;
+            }
+            case 'items':
+              row[col] = o.items.map((it) => `${it.sku}×${it.qty}`).join(' ');
+              break;
+            case 'total':
+              row[col] = o.totalCents / 100;
+              break;
+          }
+        }
+        rows.push(row);
+      }
+    }
+    return rows;
   }
 
   /**
