@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { normalizeMobile } from '@cordon/core';
-import { buildApp, type Runtime, testRuntime } from '@cordon/server';
+import { appDeps, buildApp, type Runtime, testRuntime } from '@cordon/server';
 import { generateShop, toNdjson } from '@cordon/sim';
 import { type Database, disposeDatabase, openDatabase } from '@cordon/storage';
 import type { InjectOptions } from 'fastify';
@@ -59,12 +59,9 @@ describe('no plaintext PII leaves through logs or responses', () => {
         { name: 'leak-test', scopes: ['admin'] },
       )
     ).key;
-    const app = await buildApp({
-      vault: runtime.vault,
-      apiKeys: runtime.apiKeys,
-      ledger: runtime.ledger,
-      logger: { level: 'trace', stream: { write: (line: string) => logs.push(line) } },
-    });
+    const app = await buildApp(
+      appDeps(runtime, { level: 'trace', stream: { write: (line: string) => logs.push(line) } }),
+    );
     const headers = { authorization: `Bearer ${key}` };
     const send = async (options: InjectOptions) => {
       const response = await app.inject(options);

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiKeyService, LedgerService, VaultService } from '@cordon/core';
+import type {
+  AccessService,
+  ApiKeyService,
+  AuthService,
+  ExportService,
+  LedgerService,
+  StaffService,
+  VaultService,
+  WaybillService,
+} from '@cordon/core';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -10,6 +19,11 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { errorHandler } from './errors';
+import { accessRoutes } from './routes/access/access.routes';
+import { authRoutes } from './routes/access/auth.routes';
+import { exportRoutes } from './routes/access/export.routes';
+import { staffRoutes } from './routes/access/staff.routes';
+import { waybillRoutes } from './routes/access/waybill.routes';
 import { ledgerRoutes } from './routes/ledger/ledger.routes';
 import { vaultRoutes } from './routes/vault/vault.routes';
 
@@ -18,6 +32,13 @@ export interface AppDeps {
   vault: VaultService;
   apiKeys: ApiKeyService;
   ledger: LedgerService;
+  access: AccessService;
+  auth: AuthService;
+  staff: StaffService;
+  exports: ExportService;
+  waybills: WaybillService;
+  /** Whether the session cookie carries `Secure` (off only for plain-HTTP development). */
+  secureCookies: boolean;
   /** Fastify logger options; the default logs JSON lines at info. `false` silences. */
   logger?: FastifyServerOptions['logger'];
 }
@@ -34,6 +55,28 @@ const serializers = {
   }),
   res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
 };
+
+/** The services of a runtime, as the app needs them. */
+export function appDeps(
+  runtime: Pick<
+    AppDeps,
+    'vault' | 'apiKeys' | 'ledger' | 'access' | 'auth' | 'staff' | 'exports' | 'waybills'
+  > & { config: { secureCookies: boolean } },
+  logger?: FastifyServerOptions['logger'],
+): AppDeps {
+  return {
+    vault: runtime.vault,
+    apiKeys: runtime.apiKeys,
+    ledger: runtime.ledger,
+    access: runtime.access,
+    auth: runtime.auth,
+    staff: runtime.staff,
+    exports: runtime.exports,
+    waybills: runtime.waybills,
+    secureCookies: runtime.config.secureCookies,
+    logger,
+  };
+}
 
 /** Builds the Fastify app without listening, so tests drive it through `inject`. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -74,5 +117,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   await app.register(vaultRoutes(deps));
   await app.register(ledgerRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(staffRoutes(deps));
+  await app.register(accessRoutes(deps));
+  await app.register(exportRoutes(deps));
+  await app.register(waybillRoutes(deps));
   return app;
 }

@@ -1,17 +1,35 @@
-import { type ApiKeyService, CordonError, type RequestContext } from '@cordon/core';
+import { type AuthService, CordonError, type RequestContext } from '@cordon/core';
 import type { FastifyRequest } from 'fastify';
 
 const PURPOSE = /^[a-z][a-z0-9_]{0,63}$/;
 const REFERENCE = /^[\x21-\x7e]{1,128}$/;
 
+export const SESSION_COOKIE = 'cordon_session';
+
+/** The value of one cookie from the Cookie header, if present. */
+export function cookieValue(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
 /**
- * Builds the request context from the bearer credential and the optional purpose/reference headers.
- * Every route that touches customer data takes one, so its ledger entry has an actor.
+ * Builds the request context from the credential (a bearer API key or staff token, else the staff
+ * session cookie) and the optional purpose/reference headers. Every route that touches customer data
+ * takes one, so its ledger entry has an actor.
  */
-export async function contextFor(request: FastifyRequest, apiKeys: ApiKeyService): Promise<RequestContext> {
+export async function contextFor(request: FastifyRequest, auth: AuthService): Promise<RequestContext> {
   const header = request.headers.authorization;
+  const session = cookieValue(request, SESSION_COOKIE);
   const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  const { actor, scopes } = await apiKeys.authenticate(token);
+  const { actor, scopes } =
+    header === undefined && session !== undefined
+      ? await auth.authenticateSession(session)
+      : await auth.authenticateBearer(token);
   const purpose = headerValue(request, 'x-cordon-purpose');
   const reference = headerValue(request, 'x-cordon-reference');
   if (purpose !== undefined && !PURPOSE.test(purpose)) {

@@ -1,6 +1,6 @@
 import { isCordonError, parseConfig } from '@cordon/core';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app';
+import { appDeps, buildApp } from './app';
 import { openRuntime, type Runtime } from './runtime';
 
 /** Builds the app on a runtime, starts the checkpointer, listens, and shuts down cleanly on SIGINT/SIGTERM. */
@@ -8,13 +8,12 @@ export async function startServer(
   runtime: Runtime,
   options: { quiet?: boolean } = {},
 ): Promise<FastifyInstance> {
-  const app = await buildApp({
-    vault: runtime.vault,
-    apiKeys: runtime.apiKeys,
-    ledger: runtime.ledger,
-    logger:
+  const app = await buildApp(
+    appDeps(
+      runtime,
       runtime.config.logLevel === 'silent' || options.quiet ? false : { level: runtime.config.logLevel },
-  });
+    ),
+  );
   runtime.ledger.startCheckpointer();
   const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
   process.stderr.write(`cordon listening on ${address} (docs at ${address}/docs)\n`);

@@ -1,13 +1,22 @@
+import { readFileSync } from 'node:fs';
 import {
+  AccessService,
   ApiKeyService,
+  AuthService,
   type CordonConfig,
   CordonError,
+  defaultPolicyPath,
+  ExportService,
   KeyRotationService,
   LedgerService,
   type LocalKeyring,
+  type Policy,
+  policyFromText,
+  StaffService,
   signNote,
   systemClock,
   VaultService,
+  WaybillService,
 } from '@cordon/core';
 import {
   cryptoRandom,
@@ -28,7 +37,29 @@ export interface Runtime {
   apiKeys: ApiKeyService;
   rotation: KeyRotationService;
   ledger: LedgerService;
+  access: AccessService;
+  auth: AuthService;
+  staff: StaffService;
+  exports: ExportService;
+  waybills: WaybillService;
   close(): Promise<void>;
+}
+
+/**
+ * Reads and validates the access policy (the shipped default unless CORDON_POLICY names a file);
+ * a policy with an error or a failing example stops the start with the line to fix.
+ */
+export function loadPolicy(path: string | undefined): Policy {
+  const file = path ?? defaultPolicyPath;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new CordonError('CORDON_ERR_CONFIG', `CORDON_POLICY: cannot read ${file}.`, {
+      variable: 'CORDON_POLICY',
+    });
+  }
+  return policyFromText(text, file);
 }
 
 /**
@@ -65,15 +96,32 @@ export async function bindRuntime(
     await database.close();
     throw error;
   }
+  let policy: Policy;
+  try {
+    policy = loadPolicy(config.policyPath);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const uow = new KyselyUnitOfWork(database.db);
   const signer = keys.noteSignerKey();
+  const guard: { access?: AccessService } = {};
   const vault = new VaultService({
     uow,
     keys,
     clock: systemClock,
     random: cryptoRandom,
     signNote: (text) => signNote(text, [signer]),
+    guard: {
+      checkStaffRead: (repos, ctx, request) => {
+        if (!guard.access) throw new CordonError('CORDON_ERR_INTERNAL', 'access service not wired');
+        return guard.access.checkStaffRead(repos, ctx, request);
+      },
+    },
   });
+  const access = new AccessService({ uow, clock: systemClock, policy, vault });
+  guard.access = access;
+  const apiKeys = new ApiKeyService({ uow, clock: systemClock, random: cryptoRandom });
   const ledger = new LedgerService({
     uow,
     clock: systemClock,
@@ -88,9 +136,14 @@ export async function bindRuntime(
     keys,
     uow,
     vault,
-    apiKeys: new ApiKeyService({ uow, clock: systemClock, random: cryptoRandom }),
+    apiKeys,
     rotation: new KeyRotationService({ uow, keys, clock: systemClock }),
     ledger,
+    access,
+    auth: new AuthService({ uow, clock: systemClock, random: cryptoRandom, keys, apiKeys }),
+    staff: new StaffService({ uow, clock: systemClock, random: cryptoRandom, keys, access }),
+    exports: new ExportService({ uow, clock: systemClock, random: cryptoRandom, access, vault }),
+    waybills: new WaybillService({ uow, clock: systemClock, keys, access, vault }),
     close: async () => {
       ledger.stop();
       await database.close();

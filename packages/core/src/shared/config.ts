@@ -19,6 +19,10 @@ export interface CordonConfig {
   checkpointSeconds: number;
   /** Entry bodies older than this are pruned (hashes kept). Cybersecurity Law art. 21: at least 180 days. */
   retentionDays: number;
+  /** Access policy file (YAML); the shipped default when unset. */
+  policyPath: string | undefined;
+  /** Whether session cookies carry the Secure attribute (on unless CORDON_INSECURE_COOKIES=1 for plain-HTTP development). */
+  secureCookies: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -75,5 +79,7 @@ export function parseConfig(env: Env, cwd: string): CordonConfig {
     checkpointEvery: intVar(env, 'CORDON_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
     checkpointSeconds: intVar(env, 'CORDON_CHECKPOINT_SECONDS', 60, 1, 86_400),
     retentionDays: intVar(env, 'CORDON_RETENTION_DAYS', 180, 180, 36_500),
+    policyPath: env.CORDON_POLICY && env.CORDON_POLICY !== '' ? env.CORDON_POLICY : undefined,
+    secureCookies: env.CORDON_INSECURE_COOKIES !== '1',
   };
 }

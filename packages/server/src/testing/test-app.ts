@@ -1,7 +1,7 @@
 import { type Database, disposeDatabase, openDatabase, resetDatabase } from '@cordon/storage';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { buildApp } from '../app';
+import { appDeps, buildApp } from '../app';
 import type { Runtime } from '../runtime';
 import { adminKey, testRuntime } from './test-runtime';
 
@@ -36,12 +36,7 @@ export function useTestApp(
     await resetDatabase(t.database);
     t.runtime = await testRuntime(t.database);
     t.headers = { authorization: `Bearer ${await adminKey(t.runtime)}` };
-    t.app = await buildApp({
-      vault: t.runtime.vault,
-      apiKeys: t.runtime.apiKeys,
-      ledger: t.runtime.ledger,
-      logger: options.logger ?? false,
-    });
+    t.app = await buildApp(appDeps(t.runtime, options.logger ?? false));
     if (options.listen) {
       await t.app.listen({ host: '127.0.0.1', port: 0 });
       t.url = `http://127.0.0.1:${(t.app.server.address() as { port: number }).port}`;

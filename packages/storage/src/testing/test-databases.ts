@@ -64,7 +64,10 @@ export async function testDatabases(): Promise<TestDatabase[]> {
 /** Empties every data table (between tests), keeping the schema and the ledger head row. */
 export async function resetDatabase(database: Database): Promise<void> {
   await sql`truncate erasure_receipts, orders, customer_keys, customers, api_keys, ledger_entries, ledger_nodes,
-    ledger_checkpoints, ledger_cosignatures, cordon_meta`.execute(database.db);
+    ledger_checkpoints, ledger_cosignatures, cordon_meta, staff_sessions, staff_tokens, staff_credentials, staff,
+    tickets, deliveries, merchant_orders, access_grants, break_glass, security_alerts, export_subjects, exports`.execute(
+    database.db,
+  );
   await sql`update ledger_head set size = 0, frontier = '\\x'::bytea where id = 1`.execute(database.db);
 }
 

@@ -157,7 +157,7 @@ export const ledgerRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         if (!ctx.scopes.includes('ledger:read') && !ctx.scopes.includes('admin')) {
           throw new CordonError('CORDON_ERR_FORBIDDEN', 'This credential lacks the "ledger:read" scope.', {
             scope: 'ledger:read',

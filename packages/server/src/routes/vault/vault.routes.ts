@@ -46,7 +46,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentIngest(await deps.vault.ingestCustomers(ctx, batchOf(request.body)));
       },
     );
@@ -68,7 +68,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentIngest(await deps.vault.ingestOrders(ctx, batchOf(request.body)));
       },
     );
@@ -89,7 +89,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentCustomer(await deps.vault.getCustomer(ctx, request.params.id));
       },
     );
@@ -105,7 +105,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentOrder(await deps.vault.getOrder(ctx, request.params.id));
       },
     );
@@ -122,7 +122,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentSearch(await deps.vault.search(ctx, request.query));
       },
     );
@@ -139,7 +139,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return presentSearch(await deps.vault.search(ctx, request.body));
       },
     );
@@ -156,7 +156,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         return { token: await deps.vault.tokenizePhone(ctx, request.body.phone) };
       },
     );
@@ -182,7 +182,7 @@ export const vaultRoutes =
         },
       },
       async (request) => {
-        const ctx = await contextFor(request, deps.apiKeys);
+        const ctx = await contextFor(request, deps.auth);
         const r = await deps.vault.erase(ctx, request.params.id);
         return {
           customerId: r.customerId,
