@@ -9,7 +9,7 @@ export type ImportEncoding = 'utf8' | 'gbk';
 /** One record read from a file: either a value to validate, or an error tied to its line. */
 export type ImportRecord = { line: number; value: unknown } | { line: number; error: CordonError };
 
-const numericColumns = new Set(['total']);
+const numericColumns = new Set(['total', 'revealQuota']);
 
 /** `receiver.name` → `{ receiver: { name } }`; `items` holds a JSON array; empty cells are absent fields. */
 export function unflattenCsvRow(row: Record<string, string>, line: number): ImportRecord {

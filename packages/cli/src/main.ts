@@ -6,6 +6,7 @@ import { registerImportCommands } from './commands/import.cli';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerLedgerCommands } from './commands/ledger.command';
 import { registerServeCommand } from './commands/serve.command';
+import { registerStaffCommands } from './commands/staff.command';
 import { fail } from './output';
 
 /** Parses a whole number option, with a message naming the option. */
@@ -31,6 +32,7 @@ registerImportCommands(program);
 registerKeysCommands(program);
 registerApiKeyCommands(program);
 registerLedgerCommands(program);
+registerStaffCommands(program);
 
 try {
   await program.parseAsync(process.argv);
