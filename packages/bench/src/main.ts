@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
+import { accessBench } from './access.bench';
 import { ledgerBench } from './ledger.bench';
 import { type Figure, formatFigure, passes } from './report';
 import { vaultBench } from './vault.bench';
 
 /**
  * `npm run bench`: every figure is measured in this run and printed beside its target or peer.
- * `--quick` shrinks sizes for a smoke run; `--only vault|ledger` runs one suite; `--json` for scripts.
+ * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access` runs one suite; `--json` for scripts.
  */
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,18 @@ if (!values.only || values.only === 'vault') {
 }
 if (!values.only || values.only === 'ledger') {
   print(await ledgerBench({ quick: values.quick, showProgress, postgres: !values['no-postgres'] }));
+}
+if (!values.only || values.only === 'access') {
+  print(
+    await accessBench({
+      agents: 200,
+      ticketsPerAgent: values.quick ? 10 : 100,
+      seconds: values.quick ? 3 : 10,
+      connections: 32,
+      showProgress,
+      postgres: !values['no-postgres'],
+    }),
+  );
 }
 if (values.json)
   process.stdout.write(

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { systemClock } from '@cordon/core';
-import { openRuntime, startServer } from '@cordon/server';
+import { type RequestContext, systemClock } from '@cordon/core';
+import { openRuntime, type Runtime, startServer } from '@cordon/server';
 import { generateShop } from '@cordon/sim';
 import { initKeyringFile } from '@cordon/storage';
 import type { Command } from 'commander';
@@ -8,6 +8,63 @@ import { cliContext, loadConfig } from '../cli-context';
 import { ProgressLine, showProgress } from '../output';
 
 const DEMO_CUSTOMERS = 2000;
+
+/**
+ * A small staff directory with assignments, so the demo shows purpose-bound access: an agent with
+ * open tickets, a lead, a courier with a delivery in its window, a security admin and a DPO.
+ */
+async function seedDemoStaff(
+  runtime: Runtime,
+  ctx: RequestContext,
+): Promise<{ token: string; customerId: string; orderId: string; ticketId: string }> {
+  const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
+  const person = (id: string, name: string, role: string, team: string) => ({
+    id,
+    name,
+    role,
+    team,
+    shift: allDay,
+    status: 'active',
+  });
+  await runtime.staff.importStaff(ctx, [
+    person('agent-001', '王芳', 'support_agent', 'cs-east'),
+    person('agent-002', '李雷', 'support_agent', 'cs-east'),
+    person('lead-001', '陈静', 'support_lead', 'cs-east'),
+    person('courier-001', '赵强', 'courier', 'logistics-bj'),
+    person('secadmin-001', '孙敏', 'security_admin', 'security'),
+    person('dpo-001', '周洁', 'dpo', 'legal'),
+  ]);
+  const orders = await runtime.uow.read((repos) => repos.vault.matchOrders({ createdFrom: new Date(0) }, 6));
+  const now = new Date();
+  const tickets = orders.slice(0, 5).map((o, i) => ({
+    id: `TK-${1001 + i}`,
+    customerId: o.customerId,
+    orderId: o.orderId,
+    assignee: i < 3 ? 'agent-001' : 'agent-002',
+    status: 'open',
+    openedAt: now.toISOString(),
+  }));
+  await runtime.staff.importTickets(ctx, tickets);
+  const last = orders[5] ?? orders[0];
+  if (last) {
+    await runtime.staff.importDeliveries(ctx, [
+      {
+        orderId: last.orderId,
+        courier: 'courier-001',
+        from: now.toISOString(),
+        to: new Date(now.getTime() + 86_400_000).toISOString(),
+      },
+    ]);
+  }
+  const { token } = await runtime.staff.issueToken(ctx, 'agent-001', 'demo');
+  const first = tickets[0];
+  return {
+    token,
+    customerId: first?.customerId ?? '',
+    orderId: first?.orderId ?? '',
+    ticketId: first?.id ?? '',
+  };
+}
 
 /**
  * `npm run demo`: on first run creates the keyring and seeds a synthetic shop (2,000 customers and
@@ -55,6 +112,13 @@ export function registerDemoCommand(program: Command): void {
         key = (await runtime.apiKeys.create(ctx, { name: 'demo', scopes: ['admin'] })).key;
         writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
       }
+      const staffFile = `${config.dataDir}/demo-staff.json`;
+      let demoStaff: { token: string; customerId: string; orderId: string; ticketId: string };
+      if (existsSync(staffFile)) demoStaff = JSON.parse(readFileSync(staffFile, 'utf8'));
+      else {
+        demoStaff = await seedDemoStaff(runtime, ctx);
+        writeFileSync(staffFile, `${JSON.stringify(demoStaff)}\n`, { mode: 0o600 });
+      }
       if (!opts.serve) {
         await runtime.close();
         return;
@@ -70,6 +134,10 @@ export function registerDemoCommand(program: Command): void {
           `  curl -H "Authorization: Bearer ${key}" ${base}/v1/orders/O00000001`,
           `  curl -H "Authorization: Bearer ${key}" "${base}/v1/search?orderId=O00000002"`,
           `  curl ${base}/v1/ledger/checkpoint`,
+          `a support agent (token in ${staffFile}) reveals a phone for their own open ticket ${demoStaff.ticketId}:`,
+          `  curl -H "Authorization: Bearer ${demoStaff.token}" -H 'content-type: application/json' \\`,
+          `    -d '{"customerId":"${demoStaff.customerId}","fields":["phone"],"purpose":"customer_support","reference":"${demoStaff.ticketId}"}' ${base}/v1/reveal`,
+          '  (another customer, another ticket or another purpose is refused with a code, and ledgered)',
           `  open ${base}/docs`,
           '',
         ].join('\n'),
