@@ -32,7 +32,7 @@ describe('no plaintext PII leaves through logs or responses', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('holds for import, HTTP ingestion, reads, searches, errors and erasure', async () => {
+  it('holds for import, HTTP ingestion, reads, searches, staff reveals, errors, erasure and the ledger itself', async () => {
     const half = Math.floor(shop.customers.length / 2);
     const customersFile = join(dir, 'customers.ndjson');
     const ordersFile = join(dir, 'orders.ndjson');
@@ -119,6 +119,70 @@ describe('no plaintext PII leaves through logs or responses', () => {
       payload: JSON.stringify(victim).slice(0, -3),
     });
     await send({ method: 'GET', url: `/v1/search?phone=${victim.phone}x`, headers });
+
+    // Staff reveals: the plaintext goes to the agent (those bodies are the point of a reveal and are
+    // left out of the haystack), but never to a log line or a ledger entry, and a reference carrying a
+    // phone number is refused without echoing it.
+    const agent = { id: 'a1', name: 'Agent', role: 'support_agent', team: 't', status: 'active' };
+    await send({
+      method: 'POST',
+      url: '/v1/staff',
+      headers,
+      payload: { ...agent, shift: { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' }, revealQuota: 1000 },
+    });
+    const revealed = shop.customers.slice(1, 51);
+    await send({
+      method: 'POST',
+      url: '/v1/tickets',
+      headers,
+      payload: revealed.map((c, i) => ({
+        id: `T${i}`,
+        customerId: c.id,
+        assignee: 'a1',
+        status: 'open',
+        openedAt: '2026-01-01T00:00:00Z',
+      })),
+    });
+    const issued = await app.inject({ method: 'POST', url: '/v1/staff/a1/tokens', headers });
+    expect(issued.statusCode, issued.body).toBe(200);
+    const token = issued.json().token;
+    for (const [i, c] of revealed.entries()) {
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/reveal',
+        headers: { authorization: `Bearer ${token}` },
+        payload: {
+          customerId: c.id,
+          fields: ['phone', 'name'],
+          purpose: 'customer_support',
+          reference: `T${i}`,
+        },
+      });
+      expect(r.statusCode).toBe(200);
+    }
+    await send({
+      method: 'POST',
+      url: '/v1/reveal',
+      headers: { authorization: `Bearer ${token}` },
+      payload: {
+        customerId: victim.id,
+        fields: ['phone'],
+        purpose: 'customer_support',
+        reference: `ref-${victim.phone}`,
+      },
+    });
+    await send({
+      method: 'GET',
+      url: `/v1/customers/${victim.id}`,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-cordon-reference': normalizeMobile(victim.phone) ?? victim.phone,
+      },
+    });
+    const size = (await runtime.uow.run((repos) => repos.ledger.size())) as number;
+    for (let from = 0; from < size; from += 1000) {
+      bodies.push(JSON.stringify(await runtime.ledger.entries(from, Math.min(size, from + 1000))));
+    }
     await send({ method: 'DELETE', url: `/v1/customers/${victim.id}`, headers });
     await send({ method: 'GET', url: `/v1/customers/${victim.id}/access-history`, headers });
     await app.close();

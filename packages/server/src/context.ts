@@ -1,4 +1,4 @@
-import { type AuthService, CordonError, type RequestContext } from '@cordon/core';
+import { type AuthService, CordonError, containsPersonalNumber, type RequestContext } from '@cordon/core';
 import type { FastifyRequest } from 'fastify';
 
 const PURPOSE = /^[a-z][a-z0-9_]{0,63}$/;
@@ -41,10 +41,10 @@ export async function contextFor(request: FastifyRequest, auth: AuthService): Pr
       },
     );
   }
-  if (reference !== undefined && !REFERENCE.test(reference)) {
+  if (reference !== undefined && (!REFERENCE.test(reference) || containsPersonalNumber(reference))) {
     throw new CordonError(
       'CORDON_ERR_VALIDATION',
-      'X-Cordon-Reference must be 1–128 printable characters (a ticket, delivery or request id).',
+      'X-Cordon-Reference must be 1–128 printable characters (a ticket, delivery or request id), never a phone or ID number.',
       {
         field: 'X-Cordon-Reference',
       },

@@ -7,6 +7,7 @@ import { CordonError } from '../shared/errors';
 import type { Clock } from '../shared/ports';
 import type { Repositories, UnitOfWork } from '../shared/unit-of-work';
 import { externalId, toValidationError } from '../vault/interchange';
+import { containsPersonalNumber } from '../vault/pii-validators';
 import type { RevealedFields, VaultService } from '../vault/vault.service';
 import type { BreakGlassRow, SecurityAlertRow } from './access.ports';
 import {
@@ -20,7 +21,13 @@ import {
 import type { StaffMember } from './staff';
 
 const purposeWord = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a lower-case word such as customer_support');
-const referenceText = z.string().regex(/^[\x21-\x7e]{1,128}$/, '1–128 printable characters');
+export const referenceText = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,128}$/, '1–128 printable characters')
+  .refine(
+    (r) => !containsPersonalNumber(r),
+    'a reference must not carry a phone or ID number (it is ledgered)',
+  );
 
 export const revealRequestSchema = z
   .strictObject({

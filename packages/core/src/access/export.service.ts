@@ -12,7 +12,7 @@ import {
   type VaultService,
 } from '../vault/vault.service';
 import type { ExportRow } from './access.ports';
-import { AccessService } from './access.service';
+import { AccessService, referenceText } from './access.service';
 
 /** The most rows one export may hold; a larger one must be split (and approved) in parts. */
 export const MAX_EXPORT_ROWS = 100_000;
@@ -38,10 +38,7 @@ export const exportRequestSchema = z.strictObject({
     ),
   fields: z.array(z.enum(exportColumns)).min(1),
   purpose: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a lower-case word such as customer_support'),
-  reference: z
-    .string()
-    .regex(/^[\x21-\x7e]{1,128}$/)
-    .optional(),
+  reference: referenceText.optional(),
   recipient: z.string().trim().min(3).max(200),
   format: z.enum(['csv', 'xlsx']).default('csv'),
   plaintext: z.boolean().default(false),

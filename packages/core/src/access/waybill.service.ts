@@ -106,7 +106,7 @@ export class WaybillService {
       });
       const subject = { customerIds: customerId ? [customerId] : [], orderIds: [orderId] };
       let error = AccessService.denial(decision);
-      if (!error && (!order || !order.key)) {
+      if (!error && !order?.key) {
         error = new CordonError(
           'CORDON_ERR_NOT_FOUND',
           `No order with id ${orderId} (or its customer was erased).`,

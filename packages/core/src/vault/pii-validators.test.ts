@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CordonError } from '../shared/errors';
 import {
+  containsPersonalNumber,
   isPlausibleBankCard,
   isValidMobile,
   isValidResidentId,
@@ -189,5 +190,20 @@ describe('isValidMobile', () => {
     ['', false],
   ])('%j → %s', (input, expected) => {
     expect(isValidMobile(input)).toBe(expected);
+  });
+});
+
+describe('containsPersonalNumber (references are ledgered, so they must not carry PII)', () => {
+  it.each([
+    ['T-13812345678', true],
+    ['13812345678', true],
+    ['ref+8613812345678', true],
+    ['DSR-11010519491231002X', true],
+    ['TK-1001', false],
+    ['20261129000123', false],
+    ['T-1381234567', false],
+    ['CASE-110105194912310021', false],
+  ])('%s → %s', (text, expected) => {
+    expect(containsPersonalNumber(text)).toBe(expected);
   });
 });

@@ -101,3 +101,19 @@ export function isPlausibleBankCard(input: string): boolean {
 export function isValidMobile(input: string): boolean {
   return normalizeMobile(input) !== null;
 }
+
+/**
+ * Whether free text a caller sends as a reference (ticket id, request id) carries a mobile number or a
+ * resident ID number. References go into the ledger, which must never hold plain PII, so such text is
+ * refused rather than recorded. Each maximal run of digits (an ID may end in X) is checked on its own,
+ * so long numeric ticket ids pass.
+ */
+export function containsPersonalNumber(text: string): boolean {
+  for (const run of text.match(/\d+[Xx]?/g) ?? []) {
+    const digits = run.toUpperCase();
+    if (/^1[3-9]\d{9}$/.test(digits)) return true;
+    if (/^861[3-9]\d{9}$/.test(digits)) return true;
+    if (digits.length === 18 && isValidResidentId(digits)) return true;
+  }
+  return false;
+}

@@ -90,7 +90,7 @@ export const staffRoutes =
           summary: 'Issue a bearer token for a staff tool, acting as this person (shown once)',
           tags: ['staff'],
           params: idParams,
-          body: z.strictObject({ name: z.string().min(1).max(64).optional() }).optional(),
+          body: z.strictObject({ name: z.string().min(1).max(64).optional() }).nullish(),
           response: { 200: z.object({ id: z.string(), token: z.string() }), ...errors },
         },
       },
