@@ -177,6 +177,10 @@ for (const backend of backends) {
           reference: 'T4',
         });
         expect([r.statusCode, code(r)]).toEqual([403, 'CORDON_ERR_NO_ASSIGNMENT']);
+        const denied = (await ledgerOf('a1')).filter((e) => e.outcome === 'denied');
+        expect(denied.map((e) => [e.action, e.errorCode, e.customerIds])).toEqual([
+          ['reveal', 'CORDON_ERR_NO_ASSIGNMENT', ['C1']],
+        ]);
       });
 
       it('refuses fields the purpose does not cover, and analysts altogether', async () => {
@@ -214,6 +218,10 @@ for (const backend of backends) {
         const over = await reveal('a1', body('C3', 'T5'));
         expect([over.statusCode, code(over)]).toEqual([403, 'CORDON_ERR_QUOTA_EXCEEDED']);
         expect((await reveal('a1', body('C1', 'T1'))).statusCode).toBe(200);
+        const outcomes = (await ledgerOf('a1'))
+          .filter((e) => e.action === 'reveal')
+          .map((e) => e.errorCode ?? 'ok');
+        expect(outcomes).toEqual(['ok', 'ok', 'CORDON_ERR_QUOTA_EXCEEDED', 'ok']);
       });
 
       it('refuses a departed account even with a still-valid session, and ends sessions on status change', async () => {
@@ -472,6 +480,10 @@ for (const backend of backends) {
           payload: { decision: 'approve', note: 'fine' },
         });
         expect([self.statusCode, code(self)]).toEqual([403, 'CORDON_ERR_SELF_APPROVAL']);
+        const approvals = (await ledgerOf('D1')).filter((e) => e.action === 'approve');
+        expect(approvals.map((e) => [e.outcome, e.errorCode])).toEqual([
+          ['denied', 'CORDON_ERR_SELF_APPROVAL'],
+        ]);
         const early = await call({ method: 'GET', url: `/v1/exports/${id}/file`, headers: as('D1') });
         expect(code(early)).toBe('CORDON_ERR_INVALID_STATE');
         const approved = await call({
