@@ -43,7 +43,7 @@ if (!values.only || values.only === 'access') {
       agents: 200,
       ticketsPerAgent: values.quick ? 10 : 100,
       seconds: values.quick ? 3 : 10,
-      connections: 32,
+      connections: 16,
       showProgress,
       postgres: !values['no-postgres'],
     }),

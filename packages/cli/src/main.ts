@@ -6,7 +6,9 @@ import { registerImportCommands } from './commands/import.cli';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerLedgerCommands } from './commands/ledger.command';
 import { registerServeCommand } from './commands/serve.command';
+import { registerSimulateCommand } from './commands/simulate.command';
 import { registerStaffCommands } from './commands/staff.command';
+import { registerWatchCommands } from './commands/watch.command';
 import { fail } from './output';
 
 /** Parses a whole number option, with a message naming the option. */
@@ -33,6 +35,8 @@ registerKeysCommands(program);
 registerApiKeyCommands(program);
 registerLedgerCommands(program);
 registerStaffCommands(program);
+registerSimulateCommand(program);
+registerWatchCommands(program);
 
 try {
   await program.parseAsync(process.argv);

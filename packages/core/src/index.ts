@@ -36,3 +36,7 @@ export * from './vault/phone-token';
 export * from './vault/pii-validators';
 export * from './vault/vault.ports';
 export * from './vault/vault.service';
+export * from './watch/event';
+export * from './watch/ledger-feed';
+export * from './watch/watch.ports';
+export * from './watch/watch.service';

@@ -7,6 +7,7 @@ import type {
   LedgerService,
   StaffService,
   VaultService,
+  WatchService,
   WaybillService,
 } from '@cordon/core';
 import swagger from '@fastify/swagger';
@@ -26,6 +27,7 @@ import { staffRoutes } from './routes/access/staff.routes';
 import { waybillRoutes } from './routes/access/waybill.routes';
 import { ledgerRoutes } from './routes/ledger/ledger.routes';
 import { vaultRoutes } from './routes/vault/vault.routes';
+import { watchRoutes } from './routes/watch/watch.routes';
 
 /** Everything the HTTP layer needs; built by the composition root (runtime.ts) or by tests. */
 export interface AppDeps {
@@ -37,6 +39,7 @@ export interface AppDeps {
   staff: StaffService;
   exports: ExportService;
   waybills: WaybillService;
+  watch: WatchService;
   /** Whether the session cookie carries `Secure` (off only for plain-HTTP development). */
   secureCookies: boolean;
   /** Fastify logger options; the default logs JSON lines at info. `false` silences. */
@@ -60,7 +63,7 @@ const serializers = {
 export function appDeps(
   runtime: Pick<
     AppDeps,
-    'vault' | 'apiKeys' | 'ledger' | 'access' | 'auth' | 'staff' | 'exports' | 'waybills'
+    'vault' | 'apiKeys' | 'ledger' | 'access' | 'auth' | 'staff' | 'exports' | 'waybills' | 'watch'
   > & { config: { secureCookies: boolean } },
   logger?: FastifyServerOptions['logger'],
 ): AppDeps {
@@ -73,6 +76,7 @@ export function appDeps(
     staff: runtime.staff,
     exports: runtime.exports,
     waybills: runtime.waybills,
+    watch: runtime.watch,
     secureCookies: runtime.config.secureCookies,
     logger,
   };
@@ -122,5 +126,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(accessRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(waybillRoutes(deps));
+  await app.register(watchRoutes(deps));
   return app;
 }

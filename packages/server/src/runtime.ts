@@ -16,6 +16,7 @@ import {
   signNote,
   systemClock,
   VaultService,
+  WatchService,
   WaybillService,
 } from '@cordon/core';
 import {
@@ -42,6 +43,7 @@ export interface Runtime {
   staff: StaffService;
   exports: ExportService;
   waybills: WaybillService;
+  watch: WatchService;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,7 @@ export async function bindRuntime(
     staff: new StaffService({ uow, clock: systemClock, random: cryptoRandom, keys, access }),
     exports: new ExportService({ uow, clock: systemClock, random: cryptoRandom, access, vault }),
     waybills: new WaybillService({ uow, clock: systemClock, keys, access, vault }),
+    watch: new WatchService({ uow, clock: systemClock, access }),
     close: async () => {
       ledger.stop();
       await database.close();

@@ -158,6 +158,7 @@ export class KyselyAccessRepository implements AccessRepository {
         detail: JSON.stringify(row.detail),
         created_at: row.createdAt,
         status: row.status,
+        body: row.body === undefined ? null : JSON.stringify(row.body),
       })
       .execute();
   }
@@ -177,6 +178,7 @@ export class KyselyAccessRepository implements AccessRepository {
       detail: r.detail as SecurityAlertRow['detail'],
       createdAt: r.created_at,
       status: r.status as SecurityAlertRow['status'],
+      body: r.body ?? undefined,
     }));
   }
 

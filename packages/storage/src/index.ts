@@ -11,3 +11,4 @@ export * from './staff.repository';
 export * from './testing/test-databases';
 export * from './unit-of-work';
 export * from './vault.repository';
+export * from './watch.repository';

@@ -282,6 +282,42 @@ export const migrations: readonly Migration[] = [
       await sql`create index export_subjects_customer on export_subjects (customer_id)`.execute(db);
     },
   },
+  {
+    version: 4,
+    name: 'watch',
+    up: async (db) => {
+      await sql`
+        create table watch_events (
+          seq bigserial primary key,
+          ts timestamptz not null,
+          actor text not null,
+          body jsonb not null,
+          received_at timestamptz not null
+        )`.execute(db);
+      await sql`create index watch_events_actor on watch_events (actor, ts)`.execute(db);
+      await sql`
+        create table watch_state (
+          id integer primary key check (id = 1),
+          ledger_cursor bigint not null,
+          events_cursor bigint not null,
+          snapshot jsonb,
+          updated_at timestamptz not null
+        )`.execute(db);
+      await sql`alter table security_alerts add column body jsonb`.execute(db);
+      await sql`
+        create table staff_holds (
+          staff_id text primary key,
+          alert_id text not null,
+          severity text not null,
+          reason text not null,
+          created_at timestamptz not null,
+          status text not null,
+          decided_by text,
+          decided_at timestamptz,
+          note text
+        )`.execute(db);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA = Math.max(...migrations.map((m) => m.version));

@@ -145,6 +145,7 @@ export interface Schema {
     detail: ColumnType<unknown, string, string>;
     created_at: Timestamp;
     status: string;
+    body: ColumnType<unknown, string | null | undefined, string | null>;
   };
   exports: {
     id: string;
@@ -171,5 +172,30 @@ export interface Schema {
     customer_id: string;
     order_id: string;
     canary: ColumnType<boolean, boolean | undefined, boolean>;
+  };
+  watch_events: {
+    seq: ColumnType<number, never, never>;
+    ts: Timestamp;
+    actor: string;
+    body: ColumnType<unknown, string, string>;
+    received_at: Timestamp;
+  };
+  watch_state: {
+    id: number;
+    ledger_cursor: number;
+    events_cursor: number;
+    snapshot: ColumnType<unknown, string | null, string | null>;
+    updated_at: Timestamp;
+  };
+  staff_holds: {
+    staff_id: string;
+    alert_id: string;
+    severity: string;
+    reason: string;
+    created_at: Timestamp;
+    status: string;
+    decided_by: string | null;
+    decided_at: Timestamp | null;
+    note: string | null;
   };
 }

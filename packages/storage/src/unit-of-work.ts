@@ -8,6 +8,7 @@ import { KyselyMetaRepository } from './meta.repository';
 import type { Schema } from './schema';
 import { KyselyStaffRepository } from './staff.repository';
 import { KyselyVaultRepository } from './vault.repository';
+import { KyselyWatchRepository } from './watch.repository';
 
 /** Repositories bound to one connection or transaction. */
 export function repositoriesFor(db: Kysely<Schema>): Repositories {
@@ -19,6 +20,7 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
     staff: new KyselyStaffRepository(db),
     assignments: new KyselyAssignmentRepository(db),
     access: new KyselyAccessRepository(db),
+    watch: new KyselyWatchRepository(db),
   };
 }
 

@@ -229,6 +229,14 @@ export function registerStaffCommands(program: Command): void {
     r.staff.importMerchantOrders.bind(r.staff),
   );
 
+  const events = program.command('events').description('access events from other systems, for watch');
+  feedCommand(
+    events,
+    'import',
+    'import access events (ERP, warehouse, legacy back office), one per line',
+    (r) => r.watch.ingestEvents.bind(r.watch),
+  );
+
   program
     .command('reveal')
     .description(

@@ -85,6 +85,8 @@ export interface SecurityAlertRow {
   detail: Record<string, string | number | boolean>;
   createdAt: Date;
   status: 'open' | 'acknowledged' | 'closed';
+  /** The full alert (reasons, peer comparison, evidence timeline) for watch alerts. */
+  body?: unknown;
 }
 
 export interface ExportFilter {

@@ -69,6 +69,9 @@ export interface AccessDeps {
   onAlert?: ((alert: SecurityAlertRow) => void) | undefined;
 }
 
+/** What a watch containment pauses: the actions that let data leave in plaintext or in bulk. */
+const containedActions: readonly PolicyAction[] = ['reveal', 'export', 'break_glass'];
+
 type Decided = { decision: PolicyDecision; staff: StaffMember | undefined };
 
 /**
@@ -171,6 +174,19 @@ export class AccessService implements AccessGuard {
       plaintext: request.plaintext,
       facts,
     });
+    if (decision.allowed && containedActions.includes(request.action)) {
+      const hold = await repos.watch.findHold(staff.id);
+      if (hold && hold.status !== 'released') {
+        return {
+          decision: {
+            allowed: false,
+            code: 'CORDON_ERR_CONTAINED',
+            message: `Your reveal and export rights are paused (watch alert ${hold.alertId}) until a security admin reviews it.`,
+          },
+          staff,
+        };
+      }
+    }
     return { decision, staff };
   }
 

@@ -19,6 +19,7 @@ export const apiKeyScopes = [
   'staff:read',
   'staff:write',
   'assignments:write',
+  'events:write',
   'admin',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];

@@ -19,6 +19,7 @@ export const ledgerActions = [
   'assignment_change',
   'login',
   'review',
+  'contain',
   'policy_change',
   'checkpoint',
 ] as const;

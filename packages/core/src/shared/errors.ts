@@ -84,6 +84,10 @@ export const errorCatalog = {
     status: 403,
     hint: 'Write a justification (at least the length the policy asks) saying why the access cannot wait.',
   },
+  CORDON_ERR_CONTAINED: {
+    status: 403,
+    hint: 'Your reveal and export rights are paused pending a security review; contact the security team.',
+  },
   CORDON_ERR_NOT_PERMITTED: { status: 403, hint: 'No policy rule lets your role do this.' },
   CORDON_ERR_POLICY_INVALID: {
     status: 400,

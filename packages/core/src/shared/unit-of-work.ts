@@ -3,6 +3,7 @@ import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
 import type { VaultRepository } from '../vault/vault.ports';
+import type { WatchRepository } from '../watch/watch.ports';
 
 /** The repositories of one transaction. Repositories hold no rules; services in core decide. */
 export interface Repositories {
@@ -13,6 +14,7 @@ export interface Repositories {
   staff: StaffRepository;
   assignments: AssignmentRepository;
   access: AccessRepository;
+  watch: WatchRepository;
 }
 
 /** Small key/value facts about the installation (schema version, keyring id, ledger origin). */

@@ -1,0 +1,4 @@
+import type { Command } from 'commander';
+
+/** `cordon watch` (being written). */
+export function registerWatchCommands(_program: Command): void {}

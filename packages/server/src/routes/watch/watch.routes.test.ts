@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../testing/test-app';
+
+const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
+
+describe('watch over HTTP', () => {
+  const t = useTestApp();
+
+  async function setup() {
+    const ok = async (url: string, payload: Record<string, unknown> | Array<Record<string, unknown>>) => {
+      const r = await t.app.inject({ method: 'POST', url, headers: t.headers, payload });
+      expect(r.statusCode, r.body).toBe(200);
+      return r.json();
+    };
+    await ok('/v1/customers', [
+      { id: 'C1', name: '张三', phone: '13812345678', createdAt: '2026-01-05T10:00:00+08:00' },
+    ]);
+    await ok('/v1/staff', [
+      { id: 'a1', name: 'A', role: 'support_agent', team: 't', shift: allDay, status: 'active' },
+      { id: 'S1', name: 'S', role: 'security_admin', team: 'sec', shift: allDay, status: 'active' },
+    ]);
+    await ok('/v1/tickets', [
+      { id: 'T1', customerId: 'C1', assignee: 'a1', status: 'open', openedAt: new Date().toISOString() },
+    ]);
+    const a1 = (await ok('/v1/staff/a1/tokens', {})).token as string;
+    const s1 = (await ok('/v1/staff/S1/tokens', {})).token as string;
+    return { a1: { authorization: `Bearer ${a1}` }, s1: { authorization: `Bearer ${s1}` } };
+  }
+
+  it('stores events from other systems all or nothing, naming the bad item', async () => {
+    const good = {
+      ts: '2026-11-11T10:00:00+08:00',
+      actor: 'a1',
+      action: 'export',
+      count: 5000,
+      system: 'legacy-bo',
+    };
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: t.headers,
+      payload: [good, { ...good, action: 'steal' }],
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details).toMatchObject({ index: 1 });
+    const rows = await t.database.db.selectFrom('watch_events').selectAll().execute();
+    expect(rows).toHaveLength(0);
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: t.headers,
+      payload: [good, good],
+    });
+    expect(r.json()).toEqual({ received: 2 });
+    expect(await t.database.db.selectFrom('watch_events').selectAll().execute()).toHaveLength(2);
+  });
+
+  it('a hold pauses reveals at once; the person cannot release it; a security admin can, ledgered', async () => {
+    const h = await setup();
+    await t.runtime.uow.run((repos) =>
+      repos.watch.upsertHold({
+        staffId: 'a1',
+        alertId: 'al_test',
+        severity: 'high',
+        reason: 'distinct customers far above peers',
+        createdAt: new Date(),
+        status: 'active',
+        decidedBy: null,
+        decidedAt: null,
+        note: null,
+      }),
+    );
+    const body = { customerId: 'C1', fields: ['phone'], purpose: 'customer_support', reference: 'T1' };
+    const held = await t.app.inject({ method: 'POST', url: '/v1/reveal', headers: h.a1, payload: body });
+    expect([held.statusCode, held.json().error.code]).toEqual([403, 'CORDON_ERR_CONTAINED']);
+    const view = await t.app.inject({ method: 'GET', url: '/v1/customers/C1', headers: h.a1 });
+    expect(view.statusCode).toBe(200);
+    const self = await t.app.inject({
+      method: 'POST',
+      url: '/v1/watch/holds/a1/decision',
+      headers: h.a1,
+      payload: { decision: 'release', note: 'it was me' },
+    });
+    expect(self.json().error.code).toBe('CORDON_ERR_NOT_PERMITTED');
+    const released = await t.app.inject({
+      method: 'POST',
+      url: '/v1/watch/holds/a1/decision',
+      headers: h.s1,
+      payload: { decision: 'release', note: 'peak-day backlog, checked with the lead' },
+    });
+    expect(released.statusCode, released.body).toBe(200);
+    expect(released.json()).toMatchObject({ status: 'released', decidedBy: 'S1' });
+    const after = await t.app.inject({ method: 'POST', url: '/v1/reveal', headers: h.a1, payload: body });
+    expect(after.statusCode).toBe(200);
+    const size = await t.runtime.uow.run((repos) => repos.ledger.size());
+    const entries = (await t.runtime.ledger.entries(0, size)).map(
+      (e) => e.entry as { action: string; outcome: string; errorCode?: string; actor: { id: string } },
+    );
+    expect(entries.filter((e) => e.action === 'contain').map((e) => [e.actor.id, e.outcome])).toEqual([
+      ['a1', 'denied'],
+      ['S1', 'allowed'],
+    ]);
+    expect(entries.filter((e) => e.action === 'reveal').map((e) => e.errorCode ?? 'ok')).toEqual([
+      'CORDON_ERR_CONTAINED',
+      'ok',
+    ]);
+  });
+});
