@@ -7,6 +7,7 @@ import {
   CordonError,
   defaultPolicyPath,
   ExportService,
+  entryFor,
   KeyRotationService,
   LedgerService,
   type LocalKeyring,
@@ -74,7 +75,34 @@ export async function openRuntime(config: CordonConfig): Promise<Runtime> {
     databaseUrl: config.databaseUrl,
     dataDir: `${config.dataDir}/pgdata`,
   });
-  return bindRuntime(config, database, keys);
+  const runtime = await bindRuntime(config, database, keys);
+  try {
+    await recordPolicy(runtime.uow, runtime.access.policy, config.policyPath ?? 'default');
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  return runtime;
+}
+
+/**
+ * Records in the ledger which policy governs access from now on, whenever its digest differs from the
+ * one last recorded: an auditor can tell which rules were in force for any entry.
+ */
+async function recordPolicy(uow: KyselyUnitOfWork, policy: Policy, source: string): Promise<void> {
+  await uow.run(async (repos) => {
+    const last = await repos.meta.get('policy_digest');
+    if (last === policy.digest) return;
+    await repos.meta.set('policy_digest', policy.digest);
+    await repos.ledger.append([
+      entryFor(
+        { actor: { type: 'system', id: 'cordon', role: 'system' }, scopes: [], requestId: 'startup' },
+        systemClock.now(),
+        'policy_change',
+        { detail: { digest: policy.digest, source: source.slice(-120), rules: policy.rules.length } },
+      ),
+    ]);
+  });
 }
 
 /** Binds a keyring to an open database (refusing a mismatch) and wires the services. */

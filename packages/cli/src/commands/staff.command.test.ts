@@ -157,5 +157,5 @@ describe('cordon staff, tickets and reveal: the CLI goes through the same policy
     expect(weak.status).toBe(1);
     expect(weak.stderr).toContain('CORDON_ERR_VALIDATION');
     expect(weak.stderr).not.toContain('short');
-  });
+  }, 240_000);
 });
