@@ -76,7 +76,7 @@ describe('the cordon command, end to end on the embedded database', () => {
     expect(JSON.parse(tampered.stdout).problems).toContainEqual(
       expect.objectContaining({ kind: 'body_mismatch', seq }),
     );
-  });
+  }, 240_000);
 
   it('answers a missing keyring with its code and the fix, and a bad kind with a usage error', () => {
     const empty = mkdtempSync(join(tmpdir(), 'cordon-cli-empty-'));

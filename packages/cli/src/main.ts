@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { registerApiKeyCommands } from './commands/apikey.command';
+import { registerCanaryCommands } from './commands/canary.command';
 import { registerDemoCommand } from './commands/demo.command';
 import { registerImportCommands } from './commands/import.cli';
 import { registerKeysCommands } from './commands/keys.command';
@@ -8,6 +9,7 @@ import { registerLedgerCommands } from './commands/ledger.command';
 import { registerServeCommand } from './commands/serve.command';
 import { registerSimulateCommand } from './commands/simulate.command';
 import { registerStaffCommands } from './commands/staff.command';
+import { registerTraceCommands } from './commands/trace.command';
 import { registerWatchCommands } from './commands/watch.command';
 import { fail } from './output';
 
@@ -37,6 +39,8 @@ registerLedgerCommands(program);
 registerStaffCommands(program);
 registerSimulateCommand(program);
 registerWatchCommands(program);
+registerCanaryCommands(program);
+registerTraceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,9 +3,12 @@ import type {
   AccessService,
   ApiKeyService,
   AuthService,
+  CanaryService,
   ExportService,
+  IncidentService,
   LedgerService,
   StaffService,
+  TraceService,
   VaultService,
   WatchService,
   WaybillService,
@@ -26,6 +29,7 @@ import { exportRoutes } from './routes/access/export.routes';
 import { staffRoutes } from './routes/access/staff.routes';
 import { waybillRoutes } from './routes/access/waybill.routes';
 import { ledgerRoutes } from './routes/ledger/ledger.routes';
+import { traceRoutes } from './routes/trace/trace.routes';
 import { vaultRoutes } from './routes/vault/vault.routes';
 import { watchRoutes } from './routes/watch/watch.routes';
 
@@ -40,6 +44,9 @@ export interface AppDeps {
   exports: ExportService;
   waybills: WaybillService;
   watch: WatchService;
+  canaries: CanaryService;
+  traces: TraceService;
+  incidents: IncidentService;
   /** Whether the session cookie carries `Secure` (off only for plain-HTTP development). */
   secureCookies: boolean;
   /** Fastify logger options; the default logs JSON lines at info. `false` silences. */
@@ -63,7 +70,18 @@ const serializers = {
 export function appDeps(
   runtime: Pick<
     AppDeps,
-    'vault' | 'apiKeys' | 'ledger' | 'access' | 'auth' | 'staff' | 'exports' | 'waybills' | 'watch'
+    | 'vault'
+    | 'apiKeys'
+    | 'ledger'
+    | 'access'
+    | 'auth'
+    | 'staff'
+    | 'exports'
+    | 'waybills'
+    | 'watch'
+    | 'canaries'
+    | 'traces'
+    | 'incidents'
   > & { config: { secureCookies: boolean } },
   logger?: FastifyServerOptions['logger'],
 ): AppDeps {
@@ -77,6 +95,9 @@ export function appDeps(
     exports: runtime.exports,
     waybills: runtime.waybills,
     watch: runtime.watch,
+    canaries: runtime.canaries,
+    traces: runtime.traces,
+    incidents: runtime.incidents,
     secureCookies: runtime.config.secureCookies,
     logger,
   };
@@ -88,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger === false ? false : { ...(logger === true ? {} : logger), serializers },
     genReqId: () => randomUUID(),
-    bodyLimit: 8 * 1024 * 1024,
+    bodyLimit: 64 * 1024 * 1024,
     trustProxy: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -127,5 +148,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exportRoutes(deps));
   await app.register(waybillRoutes(deps));
   await app.register(watchRoutes(deps));
+  await app.register(traceRoutes(deps));
   return app;
 }

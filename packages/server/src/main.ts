@@ -15,6 +15,7 @@ export async function startServer(
     ),
   );
   runtime.ledger.startCheckpointer();
+  if (runtime.config.watch) runtime.watcher.start();
   const address = await app.listen({ host: runtime.config.host, port: runtime.config.port });
   process.stderr.write(`cordon listening on ${address} (docs at ${address}/docs)\n`);
   const stop = async () => {

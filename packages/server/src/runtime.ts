@@ -3,19 +3,23 @@ import {
   AccessService,
   ApiKeyService,
   AuthService,
+  CanaryService,
   type CordonConfig,
   CordonError,
   defaultPolicyPath,
   ExportService,
   entryFor,
+  IncidentService,
   KeyRotationService,
   LedgerService,
+  LiveWatcher,
   type LocalKeyring,
   type Policy,
   policyFromText,
   StaffService,
   signNote,
   systemClock,
+  TraceService,
   VaultService,
   WatchService,
   WaybillService,
@@ -45,6 +49,10 @@ export interface Runtime {
   exports: ExportService;
   waybills: WaybillService;
   watch: WatchService;
+  watcher: LiveWatcher;
+  canaries: CanaryService;
+  traces: TraceService;
+  incidents: IncidentService;
   close(): Promise<void>;
 }
 
@@ -160,6 +168,12 @@ export async function bindRuntime(
     checkpointSeconds: config.checkpointSeconds,
     retentionDays: config.retentionDays,
   });
+  const canaries = new CanaryService({ uow, clock: systemClock, vault });
+  const watcher = new LiveWatcher({
+    uow,
+    clock: systemClock,
+    options: { containSeverity: config.watchContainSeverity },
+  });
   return {
     config,
     database,
@@ -172,11 +186,23 @@ export async function bindRuntime(
     access,
     auth: new AuthService({ uow, clock: systemClock, random: cryptoRandom, keys, apiKeys }),
     staff: new StaffService({ uow, clock: systemClock, random: cryptoRandom, keys, access }),
-    exports: new ExportService({ uow, clock: systemClock, random: cryptoRandom, access, vault }),
+    exports: new ExportService({
+      uow,
+      clock: systemClock,
+      random: cryptoRandom,
+      access,
+      vault,
+      hook: canaries,
+    }),
+    canaries,
+    traces: new TraceService({ uow, clock: systemClock, vault, access }),
+    incidents: new IncidentService({ uow, clock: systemClock, random: cryptoRandom, access }),
     waybills: new WaybillService({ uow, clock: systemClock, keys, access, vault }),
     watch: new WatchService({ uow, clock: systemClock, access }),
+    watcher,
     close: async () => {
       ledger.stop();
+      await watcher.stop();
       await database.close();
     },
   };

@@ -160,6 +160,7 @@ export class KyselyAccessRepository implements AccessRepository {
         status: row.status,
         body: row.body === undefined ? null : JSON.stringify(row.body),
       })
+      .onConflict((oc) => oc.column('id').doNothing())
       .execute();
   }
 

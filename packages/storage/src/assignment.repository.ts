@@ -124,4 +124,39 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
       .execute();
     return rows.map((r) => r.order_id);
   }
+
+  async ticketsActiveSince(since: Date, limit: number): Promise<Ticket[]> {
+    const rows = await this.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where((eb) => eb.or([eb('status', '=', 'open'), eb('closed_at', '>=', since)]))
+      .orderBy('opened_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      orderId: r.order_id,
+      assignee: r.assignee,
+      status: r.status === 'open' ? 'open' : 'closed',
+      openedAt: r.opened_at,
+      closedAt: r.closed_at,
+    }));
+  }
+
+  async deliveriesSince(since: Date, limit: number): Promise<Delivery[]> {
+    const rows = await this.db
+      .selectFrom('deliveries')
+      .selectAll()
+      .where('window_to', '>=', since)
+      .orderBy('window_to', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      courier: r.courier,
+      from: r.window_from,
+      to: r.window_to,
+    }));
+  }
 }

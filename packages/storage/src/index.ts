@@ -9,6 +9,7 @@ export * from './migrations';
 export type { Schema } from './schema';
 export * from './staff.repository';
 export * from './testing/test-databases';
+export * from './trace.repository';
 export * from './unit-of-work';
 export * from './vault.repository';
 export * from './watch.repository';

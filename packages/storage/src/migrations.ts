@@ -318,6 +318,60 @@ export const migrations: readonly Migration[] = [
         )`.execute(db);
     },
   },
+  {
+    version: 5,
+    name: 'trace',
+    up: async (db) => {
+      await sql`
+        create table canaries (
+          customer_id text primary key,
+          phone_bidx bytea not null,
+          email_bidx bytea,
+          address_bidx bytea,
+          planted_at timestamptz not null,
+          export_id text,
+          allocated_at timestamptz
+        )`.execute(db);
+      await sql`create index canaries_phone on canaries (phone_bidx)`.execute(db);
+      await sql`create index canaries_email on canaries (email_bidx)`.execute(db);
+      await sql`create index canaries_address on canaries (address_bidx)`.execute(db);
+      await sql`create index canaries_free on canaries (planted_at) where export_id is null`.execute(db);
+      await sql`create index watch_events_customers on watch_events using gin ((body -> 'customers'))`.execute(
+        db,
+      );
+      await sql`
+        create table incidents (
+          id text primary key,
+          title text not null,
+          opened_at timestamptz not null,
+          opened_by text not null,
+          detected_at timestamptz not null,
+          status text not null,
+          insider boolean not null,
+          eu_residents boolean not null,
+          affected_count integer not null,
+          report jsonb not null,
+          closed_at timestamptz,
+          closed_by text,
+          resolution text
+        )`.execute(db);
+      await sql`
+        create table incident_log (
+          incident_id text not null references incidents (id),
+          at timestamptz not null,
+          actor text not null,
+          kind text not null,
+          note text not null
+        )`.execute(db);
+      await sql`create index incident_log_incident on incident_log (incident_id, at)`.execute(db);
+      await sql`
+        create table incident_affected (
+          incident_id text not null references incidents (id),
+          customer_id text not null,
+          primary key (incident_id, customer_id)
+        )`.execute(db);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA = Math.max(...migrations.map((m) => m.version));

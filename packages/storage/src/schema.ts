@@ -198,4 +198,30 @@ export interface Schema {
     decided_at: Timestamp | null;
     note: string | null;
   };
+  canaries: {
+    customer_id: string;
+    phone_bidx: Bytes;
+    email_bidx: Bytes | null;
+    address_bidx: Bytes | null;
+    planted_at: Timestamp;
+    export_id: string | null;
+    allocated_at: Timestamp | null;
+  };
+  incidents: {
+    id: string;
+    title: string;
+    opened_at: Timestamp;
+    opened_by: string;
+    detected_at: Timestamp;
+    status: string;
+    insider: boolean;
+    eu_residents: boolean;
+    affected_count: number;
+    report: ColumnType<unknown, string, string>;
+    closed_at: Timestamp | null;
+    closed_by: string | null;
+    resolution: string | null;
+  };
+  incident_log: { incident_id: string; at: Timestamp; actor: string; kind: string; note: string };
+  incident_affected: { incident_id: string; customer_id: string };
 }

@@ -7,6 +7,7 @@ import { KyselyLedgerRepository } from './ledger.repository';
 import { KyselyMetaRepository } from './meta.repository';
 import type { Schema } from './schema';
 import { KyselyStaffRepository } from './staff.repository';
+import { KyselyTraceRepository } from './trace.repository';
 import { KyselyVaultRepository } from './vault.repository';
 import { KyselyWatchRepository } from './watch.repository';
 
@@ -21,6 +22,7 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
     assignments: new KyselyAssignmentRepository(db),
     access: new KyselyAccessRepository(db),
     watch: new KyselyWatchRepository(db),
+    trace: new KyselyTraceRepository(db),
   };
 }
 

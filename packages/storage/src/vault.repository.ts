@@ -325,6 +325,67 @@ export class KyselyVaultRepository implements VaultRepository {
     return rows.map((r) => ({ orderId: r.id, customerId: r.customer_id }));
   }
 
+  async findByBlindIndex(
+    field: 'phone' | 'name' | 'idNumber' | 'address',
+    values: readonly Buffer[],
+  ): Promise<Array<{ bidx: Buffer; customerId: string }>> {
+    const out: Array<{ bidx: Buffer; customerId: string }> = [];
+    const customerColumn = {
+      phone: 'phone_bidx',
+      name: 'name_bidx',
+      idNumber: 'id_number_bidx',
+      address: null,
+    }[field];
+    const orderColumn = {
+      phone: 'receiver_phone_bidx',
+      name: 'receiver_name_bidx',
+      idNumber: null,
+      address: 'address_bidx',
+    }[field];
+    for (let i = 0; i < values.length; i += 50_000) {
+      const chunk = values.slice(i, i + 50_000);
+      if (customerColumn) {
+        const r = await sql<{ bidx: Uint8Array; id: string }>`
+          select ${sql.ref(customerColumn)} as bidx, id from customers
+          where ${sql.ref(customerColumn)} = any(${chunk}::bytea[])`.execute(this.db);
+        for (const row of r.rows) out.push({ bidx: buf(row.bidx), customerId: row.id });
+      }
+      if (orderColumn) {
+        const r = await sql<{ bidx: Uint8Array; id: string }>`
+          select distinct ${sql.ref(orderColumn)} as bidx, customer_id as id from orders
+          where ${sql.ref(orderColumn)} = any(${chunk}::bytea[])`.execute(this.db);
+        for (const row of r.rows) out.push({ bidx: buf(row.bidx), customerId: row.id });
+      }
+    }
+    return out;
+  }
+
+  async countCustomers(): Promise<number> {
+    const r = await sql<{
+      n: number;
+    }>`select count(*)::int as n from customers where erased_at is null`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async orderStatesSince(
+    since: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; customerId: string; status: string; createdAt: Date }>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select(['id', 'customer_id', 'status', 'created_at'])
+      .where('created_at', '>=', since)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      customerId: r.customer_id,
+      status: r.status,
+      createdAt: r.created_at,
+    }));
+  }
+
   async erase(customerId: string, at: Date): Promise<void> {
     await this.db.deleteFrom('customer_keys').where('customer_id', '=', customerId).execute();
     await this.db

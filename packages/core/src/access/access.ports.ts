@@ -58,6 +58,10 @@ export interface AssignmentRepository {
   upsertMerchantOrders(rows: readonly MerchantOrder[]): Promise<number>;
   findMerchantOrder(orderId: string): Promise<MerchantOrder | undefined>;
   merchantOrderIds(merchant: string, limit: number): Promise<string[]>;
+  /** Tickets open now or closed after `since` (the watch context), at most `limit`. */
+  ticketsActiveSince(since: Date, limit: number): Promise<Ticket[]>;
+  /** Deliveries whose window ends after `since`, at most `limit`. */
+  deliveriesSince(since: Date, limit: number): Promise<Delivery[]>;
 }
 
 export type GrantKind = 'reveal' | 'search' | 'break_glass';

@@ -23,6 +23,10 @@ export interface CordonConfig {
   policyPath: string | undefined;
   /** Whether session cookies carry the Secure attribute (on unless CORDON_INSECURE_COOKIES=1 for plain-HTTP development). */
   secureCookies: boolean;
+  /** Whether `serve` runs the live watcher (CORDON_WATCH=off disables it, e.g. on extra API nodes). */
+  watch: boolean;
+  /** Watch alerts at or above this severity pause reveal and export rights. */
+  watchContainSeverity: 'low' | 'medium' | 'high' | 'critical';
 }
 
 type Env = Record<string, string | undefined>;
@@ -37,6 +41,31 @@ function intVar(env: Env, name: string, fallback: number, min: number, max: numb
     });
   }
   return value;
+}
+
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'on' || raw === '1' || raw === 'true') return true;
+  if (raw === 'off' || raw === '0' || raw === 'false') return false;
+  throw new CordonError('CORDON_ERR_CONFIG', `${name} must be on or off.`, { variable: name });
+}
+
+const severities = ['low', 'medium', 'high', 'critical'] as const;
+
+function severityVar(env: Env): CordonConfig['watchContainSeverity'] {
+  const raw = env.CORDON_WATCH_CONTAIN_SEVERITY ?? 'high';
+  const found = severities.find((s) => s === raw);
+  if (!found) {
+    throw new CordonError(
+      'CORDON_ERR_CONFIG',
+      `CORDON_WATCH_CONTAIN_SEVERITY must be one of ${severities.join(', ')}.`,
+      {
+        variable: 'CORDON_WATCH_CONTAIN_SEVERITY',
+      },
+    );
+  }
+  return found;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
@@ -81,5 +110,7 @@ export function parseConfig(env: Env, cwd: string): CordonConfig {
     retentionDays: intVar(env, 'CORDON_RETENTION_DAYS', 180, 180, 36_500),
     policyPath: env.CORDON_POLICY && env.CORDON_POLICY !== '' ? env.CORDON_POLICY : undefined,
     secureCookies: env.CORDON_INSECURE_COOKIES !== '1',
+    watch: onOff(env, 'CORDON_WATCH', true),
+    watchContainSeverity: severityVar(env),
   };
 }

@@ -2,6 +2,7 @@ import type { AccessRepository, AssignmentRepository, StaffRepository } from '..
 import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
+import type { TraceRepository } from '../trace/trace.ports';
 import type { VaultRepository } from '../vault/vault.ports';
 import type { WatchRepository } from '../watch/watch.ports';
 
@@ -15,6 +16,7 @@ export interface Repositories {
   assignments: AssignmentRepository;
   access: AccessRepository;
   watch: WatchRepository;
+  trace: TraceRepository;
 }
 
 /** Small key/value facts about the installation (schema version, keyring id, ledger origin). */

@@ -118,4 +118,18 @@ export interface VaultRepository {
    * caller asks for one more than it allows to detect an over-large export).
    */
   matchOrders(filter: OrderFilter, limit: number): Promise<Array<{ orderId: string; customerId: string }>>;
+  /**
+   * Customers whose blind index for `field` is one of `values` (customer rows and, for phone, name and
+   * address, the receivers of their orders). Used to match a leaked list without decrypting anything.
+   */
+  findByBlindIndex(
+    field: 'phone' | 'name' | 'idNumber' | 'address',
+    values: readonly Buffer[],
+  ): Promise<Array<{ bidx: Buffer; customerId: string }>>;
+  countCustomers(): Promise<number>;
+  /** Status facts (no PII) of orders placed after `since`, for watch's logistics detector. */
+  orderStatesSince(
+    since: Date,
+    limit: number,
+  ): Promise<Array<{ id: string; customerId: string; status: string; createdAt: Date }>>;
 }

@@ -197,41 +197,98 @@ export class VaultService {
     assertUniqueIds(inputs, lineOf);
     const active = this.deps.keys.activeKekVersion();
     const prepared = inputs.map((c) => this.sealCustomer(c, active));
-    return this.deps.uow.run(async (repos) => {
-      const existing = await repos.vault.fingerprints(
-        'customer',
-        inputs.map((c) => c.id),
-      );
-      const fresh = prepared.filter((p, i) => {
-        const old = existing.get(p.row.id);
-        if (old === undefined) return true;
-        if (!old.equals(p.row.fingerprint)) {
-          throw new CordonError(
-            'CORDON_ERR_CONFLICT',
-            `Customer ${p.row.id} (${describe(lineOf(i))}) exists with different content.`,
-            { id: p.row.id, ...lineOf(i) },
-          );
-        }
-        return false;
-      });
-      const inserted =
-        fresh.length > 0
-          ? await repos.vault.insertCustomers(
-              fresh.map((p) => p.row),
-              fresh.map((p) => p.key),
-            )
-          : new Set<string>();
-      if (inserted.size > 0) {
-        await repos.ledger.append([
-          entryFor(ctx, this.deps.clock.now(), 'ingest', {
-            customerIds: [...inserted],
-            fields: ['name', 'phone', 'email', 'idNumber'],
-            detail: { kind: 'customers', received: inputs.length, inserted: inserted.size },
-          }),
-        ]);
+    return this.deps.uow.run((repos) => this.storeCustomers(repos, ctx, inputs, prepared, lineOf));
+  }
+
+  private async storeCustomers(
+    repos: Repositories,
+    ctx: RequestContext,
+    inputs: CustomerInput[],
+    prepared: Array<{ row: CustomerRow; key: DataKeyRow }>,
+    lineOf: (i: number) => { line?: number; index?: number },
+  ): Promise<IngestResult> {
+    const existing = await repos.vault.fingerprints(
+      'customer',
+      inputs.map((c) => c.id),
+    );
+    const fresh = prepared.filter((p, i) => {
+      const old = existing.get(p.row.id);
+      if (old === undefined) return true;
+      if (!old.equals(p.row.fingerprint)) {
+        throw new CordonError(
+          'CORDON_ERR_CONFLICT',
+          `Customer ${p.row.id} (${describe(lineOf(i))}) exists with different content.`,
+          { id: p.row.id, ...lineOf(i) },
+        );
       }
-      return { received: inputs.length, inserted: inserted.size, unchanged: inputs.length - inserted.size };
+      return false;
     });
+    const inserted =
+      fresh.length > 0
+        ? await repos.vault.insertCustomers(
+            fresh.map((p) => p.row),
+            fresh.map((p) => p.key),
+          )
+        : new Set<string>();
+    if (inserted.size > 0) {
+      await repos.ledger.append([
+        entryFor(ctx, this.deps.clock.now(), 'ingest', {
+          customerIds: [...inserted],
+          fields: ['name', 'phone', 'email', 'idNumber'],
+          detail: { kind: 'customers', received: inputs.length, inserted: inserted.size },
+        }),
+      ]);
+    }
+    return { received: inputs.length, inserted: inserted.size, unchanged: inputs.length - inserted.size };
+  }
+
+  /**
+   * Ingests customers and their orders inside the caller's transaction (used where more must commit
+   * with them atomically, such as planting canaries); same validation and ledger entries as the
+   * public ingestion.
+   */
+  async ingestWith(
+    repos: Repositories,
+    ctx: RequestContext,
+    customers: readonly unknown[],
+    orders: readonly unknown[],
+  ): Promise<{ customers: IngestResult; orders: IngestResult }> {
+    scopeCheck(ctx, 'customers:write');
+    scopeCheck(ctx, 'orders:write');
+    assertBatch(customers);
+    const inputs = customers.map((r, i) => parseCustomer(r, { index: i }));
+    assertUniqueIds(inputs, (index) => ({ index }));
+    const active = this.deps.keys.activeKekVersion();
+    const c = await this.storeCustomers(
+      repos,
+      ctx,
+      inputs,
+      inputs.map((x) => this.sealCustomer(x, active)),
+      (index) => ({ index }),
+    );
+    const o =
+      orders.length > 0
+        ? await this.storeOrders(repos, ctx, orders, (index) => ({ index }))
+        : { received: 0, inserted: 0, unchanged: 0 };
+    return { customers: c, orders: o };
+  }
+
+  /** The blind index of a value as the vault would index it, or undefined when it does not parse. */
+  indexFor(field: 'phone' | 'email' | 'name' | 'address' | 'idNumber', value: string): Buffer | undefined {
+    if (field === 'idNumber')
+      return value.length === 18 ? this.index('idNumber', value.toUpperCase()) : undefined;
+    if (field === 'phone') {
+      const n = normalizePhone(value);
+      return n ? this.index('phone', n.digits) : undefined;
+    }
+    if (field === 'email')
+      return value.includes('@') ? this.index('email', normalizeEmail(value)) : undefined;
+    if (field === 'name') {
+      const n = normalizeName(value);
+      return n.length > 0 ? this.index('name', n) : undefined;
+    }
+    const a = normalizeAddress(value);
+    return a.length > 0 ? this.index('address', a) : undefined;
   }
 
   private sealCustomer(c: CustomerInput, kekVersion: number): { row: CustomerRow; key: DataKeyRow } {
@@ -267,11 +324,20 @@ export class VaultService {
     lineOf: (i: number) => { line?: number; index?: number } = (index) => ({ index }),
   ): Promise<IngestResult> {
     scopeCheck(ctx, 'orders:write');
+    return this.deps.uow.run((repos) => this.storeOrders(repos, ctx, raw, lineOf));
+  }
+
+  private async storeOrders(
+    repos: Repositories,
+    ctx: RequestContext,
+    raw: readonly unknown[],
+    lineOf: (i: number) => { line?: number; index?: number },
+  ): Promise<IngestResult> {
     assertBatch(raw);
     const inputs = raw.map((r, i) => parseOrder(r, lineOf(i)));
     assertUniqueIds(inputs, lineOf);
     const fingerprints = inputs.map((o) => this.fingerprint(o));
-    return this.deps.uow.run(async (repos) => {
+    {
       const existing = await repos.vault.fingerprints(
         'order',
         inputs.map((o) => o.id),
@@ -337,7 +403,7 @@ export class VaultService {
         ]);
       }
       return { received: inputs.length, inserted: inserted.size, unchanged: inputs.length - inserted.size };
-    });
+    }
   }
 
   private sealOrder(o: OrderInput, dek: Buffer, fingerprint: Buffer): OrderRow {

@@ -28,7 +28,8 @@ export interface WatchRepository {
     receivedAt: Date,
   ): Promise<void>;
   eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; body: WatchEventInput }>>;
-  loadState(): Promise<WatchStateRow | undefined>;
+  /** The watcher's state; `forUpdate` locks it until the transaction ends (one watcher at a time). */
+  loadState(forUpdate?: boolean): Promise<WatchStateRow | undefined>;
   saveState(state: WatchStateRow, at: Date): Promise<void>;
   upsertHold(row: StaffHoldRow): Promise<void>;
   findHold(staffId: string): Promise<StaffHoldRow | undefined>;

@@ -14,7 +14,13 @@ export async function testRuntime(
   await repositoriesFor(database.db).meta.set('keyring_id', keys.keyringId);
   const runtime = await bindRuntime(config, database, keys);
   // Tests own the database's lifetime (one per file), so closing a runtime must not close it.
-  return { ...runtime, close: async () => runtime.ledger.stop() };
+  return {
+    ...runtime,
+    close: async () => {
+      runtime.ledger.stop();
+      await runtime.watcher.stop();
+    },
+  };
 }
 
 /** An admin API key for tests, created through the service like any other. */

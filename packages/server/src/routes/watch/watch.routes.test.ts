@@ -1,3 +1,4 @@
+import { LiveWatcher, systemClock } from '@cordon/core';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../testing/test-app';
 
@@ -104,5 +105,67 @@ describe('watch over HTTP', () => {
       'CORDON_ERR_CONTAINED',
       'ok',
     ]);
+  });
+
+  it('the live watcher alerts on a departed account, contains at the severity, and resumes without double counting', async () => {
+    await setup();
+    const departedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/staff',
+      headers: t.headers,
+      payload: {
+        id: 'd1',
+        name: 'D',
+        role: 'engineer',
+        team: 'ops',
+        shift: allDay,
+        status: 'departed',
+        since: departedAt,
+      },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+    const ts = new Date(Date.now() - 3_600_000).toISOString().replace('Z', '+00:00');
+    const ev = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: t.headers,
+      payload: [{ ts, actor: 'd1', action: 'export', count: 5000, system: 'legacy-bo', ip: '203.0.113.9' }],
+    });
+    expect(ev.statusCode, ev.body).toBe(200);
+    const watcher = new LiveWatcher({
+      uow: t.runtime.uow,
+      clock: systemClock,
+      options: { containSeverity: 'high', persistEveryMs: 0 },
+    });
+    const first = await watcher.tick();
+    expect(first.processed).toBeGreaterThan(0);
+    const mine = first.alerts.filter((a) => a.actor === 'd1');
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine[0]?.reasons.length).toBeGreaterThan(0);
+    const stored = await t.database.db
+      .selectFrom('security_alerts')
+      .selectAll()
+      .where('kind', '=', 'watch')
+      .execute();
+    expect(stored.map((a) => a.staff_id)).toContain('d1');
+    const hold = await t.runtime.uow.run((repos) => repos.watch.findHold('d1'));
+    expect(hold?.status).toBe('active');
+
+    // A restart: a new watcher resumes from the saved cursors and counts nothing twice.
+    const restarted = new LiveWatcher({
+      uow: t.runtime.uow,
+      clock: systemClock,
+      options: { containSeverity: 'high' },
+    });
+    const again = await restarted.tick();
+    expect(again.processed).toBe(0);
+    expect(again.alerts).toEqual([]);
+    const after = await t.database.db
+      .selectFrom('security_alerts')
+      .selectAll()
+      .where('kind', '=', 'watch')
+      .execute();
+    expect(after).toHaveLength(stored.length);
   });
 });

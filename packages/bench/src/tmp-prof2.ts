@@ -1,0 +1,52 @@
+import type { RequestContext } from '@cordon/core';
+import { matchLeakedRecords, readLeakedFile } from '@cordon/core';
+import { testRuntime } from '@cordon/server';
+import { Random, generateCustomers } from '@cordon/sim';
+import { openDatabase, readKeyringFile, repositoriesFor, TEST_DATABASE_URL } from '@cordon/storage';
+import { sql } from 'kysely';
+import { renderLeakedSample } from '../../core/src/trace/trace-eval';
+const [schema, keyringPath] = process.argv.slice(2) as [string, string];
+const pgDb = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 2 });
+const rt = await testRuntime(pgDb, {}, readKeyringFile(keyringPath));
+const repos = repositoriesFor(pgDb.db);
+const time = async <T>(label: string, f: () => Promise<T>): Promise<T> => { const t = performance.now(); const r = await f(); console.log(label.padEnd(50), (performance.now() - t).toFixed(1), 'ms'); return r; };
+const counts = await sql<{ t: string; n: number }>`select 'ledger' t, count(*)::int n from ledger_entries union all select 'customers', count(*)::int from customers union all select 'orders', count(*)::int from orders union all select 'canaries', count(*)::int from canaries`.execute(pgDb.db);
+console.log(counts.rows);
+// canary hit parts
+const can = (await sql<{ customer_id: string; phone_bidx: Buffer }>`select customer_id, phone_bidx from canaries where export_id is not null limit 1`.execute(pgDb.db)).rows[0]!;
+for (let i = 0; i < 3; i++) {
+  await time('findCanaries(phone)', () => repos.trace.findCanaries({ phoneBidx: [Buffer.from(can.phone_bidx)], emailBidx: [], addressBidx: [] }));
+  await time('ledgerAccess([canary])', () => repos.trace.ledgerAccess([can.customer_id]));
+  await time('eventAccess([canary])', () => repos.trace.eventAccess([can.customer_id]));
+}
+const ex = await sql`explain analyze select e.actor_id from ledger_entries e, unnest(e.customer_ids) c where e.customer_ids && ${[can.customer_id]}::text[] and c = any(${[can.customer_id]}::text[])`.execute(pgDb.db);
+console.log(ex.rows.map((r: any) => r['QUERY PLAN']).join('\n'));
+const ex2 = await sql`explain analyze select w.actor from watch_events w, jsonb_array_elements_text(w.body -> 'customers') c where (w.body -> 'customers') ?| ${[can.customer_id]}::text[]`.execute(pgDb.db);
+console.log(ex2.rows.map((r: any) => r['QUERY PLAN']).join('\n'));
+// trace parts: harvester's customers
+const harvest = (await sql<{ customer_id: string }>`select customer_id from tickets where assignee = 'bench-agent-0'`.execute(pgDb.db)).rows.map((r) => r.customer_id);
+const people = new Map<string, { name: string; phone: string }>();
+for (const c of generateCustomers({ customers: 100000, seed: 'bench-trace' })) if (harvest.includes(c.id)) people.set(c.id, { name: c.name, phone: c.phone });
+const random = new Random('x');
+const rows = harvest.slice(0, 40).map((id, i) => ({ person: people.get(id)!, customer: null, maskPhone: i % 2 === 0, maskName: false }));
+const sample = renderLeakedSample(rows, random, { layout: 'csv' });
+const file = await time('readLeakedFile', () => readLeakedFile(new TextEncoder().encode(sample.text), 'a.csv'));
+const values: Buffer[] = [];
+await time('indexFor x 200k (20 masked rows)', async () => { for (const r of file.records) if (r.mobileMasked) { const { prefix, suffix } = r.mobileMasked; for (let i = 0; i < 10000; i++) values.push(rt.vault.indexFor('phone', `${prefix}${String(i).padStart(4, '0')}${suffix}`)!); } });
+await time('customers phone_bidx = any (200k)', async () => { for (let i = 0; i < values.length; i += 50000) await sql`select id from customers where phone_bidx = any(${values.slice(i, i + 50000)}::bytea[])`.execute(pgDb.db); });
+await time('orders receiver_phone_bidx = any (200k)', async () => { for (let i = 0; i < values.length; i += 50000) await sql`select distinct customer_id from orders where receiver_phone_bidx = any(${values.slice(i, i + 50000)}::bytea[])`.execute(pgDb.db); });
+const ex3 = await sql`explain (analyze, buffers) select distinct customer_id from orders where receiver_phone_bidx = any(${values.slice(0, 50000)}::bytea[])`.execute(pgDb.db);
+console.log(ex3.rows.map((r: any) => String(r["QUERY PLAN"]).slice(0, 120)).filter((l: string) => /Scan|Execution/.test(l)).join(" | "));
+const matched = await time('matchLeakedRecords (whole)', () => matchLeakedRecords(file.records, { indexFor: (f, v) => rt.vault.indexFor(f, v), find: (f, vs) => repos.vault.findByBlindIndex(f, vs) }));
+const ids = [...new Set(matched.filter((m) => m.confidence >= 0.5).flatMap((m) => m.customers.map((c) => c.id)))];
+console.log('ours ids', ids.length);
+const facts = await time('ledgerAccess(ours)', () => repos.trace.ledgerAccess(ids));
+await time('eventAccess(ours)', () => repos.trace.eventAccess(ids));
+await time('exportAccess(ours)', () => repos.trace.exportAccess(ids));
+const staff = [...new Set(facts.map((f) => f.id))];
+await time(`accessSizes(staff, ${staff.length})`, () => repos.trace.accessSizes('staff', staff));
+await time('countCustomers', () => repos.vault.countCustomers());
+const ctx: RequestContext = { actor: { type: 'system', id: 'bench', role: 'operator' }, scopes: ['admin'], requestId: 'p', clientAddress: '127.0.0.1' };
+await time('traces.analyze (whole)', () => rt.traces.analyze(ctx, new TextEncoder().encode(sample.text), 'a.csv'));
+await rt.close();
+process.exit(0);

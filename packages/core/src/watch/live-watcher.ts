@@ -1,0 +1,203 @@
+import type { SecurityAlertRow } from '../access/access.ports';
+import { decodeEntry, entryFor } from '../ledger/entry';
+import type { RequestContext } from '../shared/context';
+import type { Clock } from '../shared/ports';
+import type { Repositories, UnitOfWork } from '../shared/unit-of-work';
+import { toWatchEvent, type WatchEvent } from './event';
+import { watchEventFromLedger } from './ledger-feed';
+import { WatchEngine } from './watch.engine';
+import { severityRank, type WatchAlert, type WatchSeverity } from './watch-alert';
+import type { WatchConfig } from './watch-config';
+import { buildWatchContext, type WatchContext } from './watch-context';
+
+const DAY_MS = 86_400_000;
+
+export interface LiveWatcherOptions {
+  /** Alerts at or above this severity pause the person's reveal and export rights at once. */
+  containSeverity: WatchSeverity;
+  /** Events read per source per tick. */
+  batch?: number;
+  /** How often the staff directory, tickets, deliveries and order states are reloaded. */
+  contextRefreshMs?: number;
+  /** The engine state is saved at least this often (and always with an alert). */
+  persistEveryMs?: number;
+  config?: Partial<WatchConfig>;
+}
+
+export interface LiveWatcherDeps {
+  uow: UnitOfWork;
+  clock: Clock;
+  options: LiveWatcherOptions;
+  /** Told of every new alert after it committed (for logs and notifications; no PII in alerts). */
+  onAlert?: ((alert: WatchAlert, contained: boolean) => void) | undefined;
+}
+
+const watchActor: RequestContext = {
+  actor: { type: 'system', id: 'cordon:watch', role: 'system' },
+  scopes: [],
+  requestId: 'watch',
+};
+
+/**
+ * Runs watch over the live stream: the ledger (every person's access in Cordon) and the events other
+ * systems posted, in arrival order, each read once. The cursors and the engine's snapshot are saved
+ * together in the transaction that stores the alerts they produced, so a restart resumes exactly
+ * there without counting an event twice; a crash between saves re-reads events into the restored
+ * engine, and alert ids are deterministic, so nothing is stored twice either.
+ */
+export class LiveWatcher {
+  private engine: WatchEngine | undefined;
+  private context: WatchContext | undefined;
+  private contextAt = 0;
+  private cursors = { ledger: -1, events: -1 };
+  private savedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: LiveWatcherDeps) {}
+
+  private async loadContext(repos: Repositories, now: Date): Promise<WatchContext> {
+    const since = new Date(now.getTime() - 60 * DAY_MS);
+    const [staff, tickets, deliveries, orders] = await Promise.all([
+      repos.staff.list({}),
+      repos.assignments.ticketsActiveSince(since, 500_000),
+      repos.assignments.deliveriesSince(since, 500_000),
+      repos.vault.orderStatesSince(new Date(now.getTime() - 30 * DAY_MS), 1_000_000),
+    ]);
+    return buildWatchContext({ staff, tickets, deliveries, orders });
+  }
+
+  /** Processes what arrived since the last tick; returns the number of events and the new alerts. */
+  async tick(): Promise<{ processed: number; alerts: WatchAlert[] }> {
+    const batch = this.deps.options.batch ?? 5000;
+    const notify: Array<{ alert: WatchAlert; contained: boolean }> = [];
+    const result = await this.deps.uow.run(async (repos) => {
+      const now = this.deps.clock.now();
+      const state = await repos.watch.loadState(true);
+      const stored = { ledger: state?.ledgerCursor ?? -1, events: state?.eventsCursor ?? 0 };
+      const refresh = now.getTime() - this.contextAt > (this.deps.options.contextRefreshMs ?? 300_000);
+      if (!this.context || refresh) {
+        this.context = await this.loadContext(repos, now);
+        this.contextAt = now.getTime();
+        if (this.engine)
+          this.engine = WatchEngine.restore(this.context, this.engine.snapshot(), this.deps.options.config);
+      }
+      // Another process moved the cursors (or this is a fresh start): continue from the stored state.
+      if (!this.engine || stored.ledger !== this.cursors.ledger || stored.events !== this.cursors.events) {
+        this.engine = state?.snapshot
+          ? WatchEngine.restore(this.context, state.snapshot, this.deps.options.config)
+          : new WatchEngine(this.context, this.deps.options.config);
+        this.cursors = { ...stored };
+      }
+      const engine = this.engine;
+      const size = await repos.ledger.size();
+      const to = Math.min(size, this.cursors.ledger + 1 + batch);
+      const ledgerRows =
+        to > this.cursors.ledger + 1 ? await repos.ledger.entries(this.cursors.ledger + 1, to) : [];
+      const external = await repos.watch.eventsAfter(this.cursors.events, batch);
+      const events: WatchEvent[] = [];
+      for (const row of ledgerRows) {
+        if (!row.body) continue;
+        const event = watchEventFromLedger(decodeEntry(row.body));
+        if (event) events.push(event);
+      }
+      for (const row of external) events.push(toWatchEvent(row.body, { line: row.seq }));
+      events.sort((a, b) => a.ts - b.ts);
+      const alerts: WatchAlert[] = [];
+      for (const event of events) alerts.push(...engine.push(event));
+      alerts.push(...engine.flush(now.getTime()));
+      const last = ledgerRows[ledgerRows.length - 1];
+      if (last) this.cursors.ledger = last.seq;
+      const lastExternal = external[external.length - 1];
+      if (lastExternal) this.cursors.events = lastExternal.seq;
+      for (const alert of alerts) {
+        const contained = await this.store(repos, alert, now);
+        notify.push({ alert, contained });
+      }
+      const moved = ledgerRows.length > 0 || external.length > 0;
+      if (
+        alerts.length > 0 ||
+        (moved && now.getTime() - this.savedAt > (this.deps.options.persistEveryMs ?? 10_000))
+      ) {
+        await repos.watch.saveState(
+          {
+            ledgerCursor: this.cursors.ledger,
+            eventsCursor: this.cursors.events,
+            snapshot: engine.snapshot(),
+          },
+          now,
+        );
+        this.savedAt = now.getTime();
+      }
+      return { processed: events.length, alerts };
+    });
+    for (const n of notify) this.deps.onAlert?.(n.alert, n.contained);
+    return result;
+  }
+
+  /** Stores an alert and, at or above the containment severity, pauses the person's rights (ledgered). */
+  private async store(repos: Repositories, alert: WatchAlert, now: Date): Promise<boolean> {
+    const row: SecurityAlertRow = {
+      id: `wa_${alert.id}`,
+      kind: 'watch',
+      severity: alert.severity,
+      staffId: alert.actor,
+      subject: alert.actor,
+      detail: {
+        score: Math.round(alert.score * 100) / 100,
+        reasons: alert.reasons.map((r) => r.code).join(' '),
+        at: alert.at,
+      },
+      createdAt: now,
+      status: 'open',
+      body: alert,
+    };
+    await repos.access.insertAlert(row);
+    if (severityRank(alert.severity) < severityRank(this.deps.options.containSeverity)) return false;
+    const existing = await repos.watch.findHold(alert.actor);
+    if (existing && existing.status !== 'released') return false;
+    await repos.watch.upsertHold({
+      staffId: alert.actor,
+      alertId: row.id,
+      severity: alert.severity,
+      reason: alert.reasons.map((r) => r.code).join(', '),
+      createdAt: now,
+      status: 'active',
+      decidedBy: null,
+      decidedAt: null,
+      note: null,
+    });
+    await repos.ledger.append([
+      entryFor(watchActor, now, 'contain', {
+        detail: { subject: alert.actor, alert: row.id, severity: alert.severity, decision: 'paused' },
+      }),
+    ]);
+    return true;
+  }
+
+  /** Ticks every `intervalMs` (default 500 ms: the detection lag) until `stop`. */
+  start(intervalMs = 500): void {
+    if (this.timer) return;
+    this.stopped = false;
+    const loop = async () => {
+      let delay = intervalMs;
+      try {
+        const run = this.tick();
+        this.running = run;
+        if ((await run).processed > 0) delay = 0;
+      } catch {
+        delay = intervalMs * 4;
+      }
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), delay);
+    };
+    this.timer = setTimeout(() => void loop(), intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+}

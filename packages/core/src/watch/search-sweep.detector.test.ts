@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import type { RateBaseline } from './baseline';
+import { detectEnumeration, detectSearchSweep, idNumber, isEnumerated } from './search-sweep.detector';
+import { resolveWatchConfig } from './watch-config';
+
+const cfg = resolveWatchConfig();
+
+describe('idNumber and isEnumerated', () => {
+  it.each<[string, number | null]>([
+    ['C000123', 123],
+    ['O00000001', 1],
+    ['abc', null],
+  ])('idNumber(%s) = %s', (id, n) => {
+    expect(idNumber(id)).toBe(n);
+  });
+
+  it.each<[string, string[], boolean]>([
+    ['C000102', ['C000101'], true],
+    ['C000104', ['C000101'], true],
+    ['C000105', ['C000101'], false],
+    ['C000101', ['C000101'], false],
+    ['C000102', ['O000101'], false],
+    ['C000102', ['C550000', 'C000100'], true],
+    ['X', ['C000101'], false],
+  ])('isEnumerated(%s, %j) = %s', (id, recent, expected) => {
+    expect(isEnumerated(id, recent, 3)).toBe(expected);
+  });
+});
+
+describe('detectSearchSweep and detectEnumeration', () => {
+  const searches: RateBaseline = { rate: 0.1, typicalN: 15, peerRate: 0.1, peerMad: 0.05 };
+  const adjacent: RateBaseline = { rate: 0.002, typicalN: 20, peerRate: 0.001, peerMad: 0.001 };
+  it.each<[string, 'sweep' | 'enum', number, number, RateBaseline, number | null]>([
+    ['a few searches without follow-up', 'sweep', 3, 15, searches, null],
+    ['forty searches, nothing came of them', 'sweep', 40, 42, searches, 3],
+    ['one adjacent id by chance', 'enum', 1, 30, adjacent, null],
+    ['walking the id range', 'enum', 25, 30, adjacent, 3],
+  ])('%s', (_name, kind, flagged, seen, baseline, level) => {
+    const input = { at: 0, group: 'g', flagged, seen, baseline };
+    const f = kind === 'sweep' ? detectSearchSweep(input, 0, cfg) : detectEnumeration(input, 0, cfg);
+    if (level === null) expect(f).toBeNull();
+    else
+      expect(f?.reason).toMatchObject({
+        code: kind === 'sweep' ? 'search_sweep' : 'id_enumeration',
+        detail: { level },
+      });
+  });
+});
