@@ -57,6 +57,22 @@ describe('WatchEngine on a synthetic support office (12 agents, 21 days)', () =>
     expect(first.id).toBe(`watch-a3-${Date.parse(first.at).toString(36)}-${first.severity}`);
   });
 
+  it('raises one alert, at the highest severity, for one event that crosses several lines', () => {
+    const list = event({
+      ts: at(15, 11),
+      actor: 'a4',
+      action: 'reveal',
+      system: 'legacy-bo',
+      customers: Array.from({ length: 60 }, (_, i) => `Z${String(500_000 + i * 613).slice(-6)}`),
+    });
+    const r = run([...base.events, list]);
+    const atOnce = r.alerts.filter((a) => a.at === new Date(at(15, 11)).toISOString());
+    expect(atOnce).toHaveLength(1);
+    expect(atOnce[0]?.actor).toBe('a4');
+    expect(atOnce[0]?.reasons.length).toBeGreaterThan(1);
+    expect(new Set(r.alerts.map((a) => a.actor))).toEqual(new Set(['a4']));
+  });
+
   it('is deterministic: the same events give the same alerts', () => {
     const events = [...base.events, ...harvest('a3', 14, 10, 60)];
     expect(run(events).alerts).toEqual(run(events).alerts);

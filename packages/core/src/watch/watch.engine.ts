@@ -134,7 +134,12 @@ interface EvidenceRecord {
 }
 
 function recordOf(event: WatchEvent, flags?: string[]): EvidenceRecord {
-  const r: EvidenceRecord = { ts: event.ts, action: event.action, customers: event.count, system: event.system };
+  const r: EvidenceRecord = {
+    ts: event.ts,
+    action: event.action,
+    customers: event.count,
+    system: event.system,
+  };
   if (event.source?.ledgerSeq !== undefined) r.ledgerSeq = event.source.ledgerSeq;
   if (event.source?.line !== undefined) r.line = event.source.line;
   if (flags && flags.length > 0) r.flags = flags;
@@ -498,12 +503,7 @@ export class WatchEngine {
     else pushRing(st.context, recordOf(event), CONTEXT_RING);
 
     this.expireSearches(st, event.ts - this.cfg.followUpMs, findings);
-    const alerts: WatchAlert[] = [];
-    for (const f of findings) {
-      const alert = this.raise(st, f);
-      if (alert) alerts.push(alert);
-    }
-    return alerts;
+    return this.raise(st, findings);
   }
 
   /**
@@ -521,10 +521,7 @@ export class WatchEngine {
     for (const st of this.actors.values()) {
       const expired: WatchFinding[] = [];
       this.expireSearches(st, watermarkMs - this.cfg.followUpMs, expired);
-      for (const f of expired) {
-        const a = this.raise(st, f);
-        if (a) alerts.push(a);
-      }
+      alerts.push(...this.raise(st, expired));
     }
     const closable: Array<{ st: ActorState; open: OpenDay; order: number }> = [];
     let order = 0;
@@ -1173,35 +1170,39 @@ export class WatchEngine {
         findings.push(q);
       }
     }
-    const alerts: WatchAlert[] = [];
-    for (const f of findings) {
-      const a = this.raise(st, f);
-      if (a) alerts.push(a);
-    }
-    return alerts;
+    return this.raise(st, findings);
   }
 
-  /** Adds a finding to the person's score and episode; returns an alert when the severity rises. */
-  private raise(st: ActorState, f: WatchFinding): WatchAlert | null {
-    if (st.lastFindingAt !== null && f.at - st.lastFindingAt >= this.cfg.quietMs) {
-      st.episode = [];
-      st.lastAlerted = null;
-      st.episodeFloor = null;
-      st.quotaLevel = 0;
-      st.lowSlowLevel = 0;
+  /**
+   * Adds the findings of one event (or one closed staff-day) to the person's score and episode, in
+   * time order; returns at most one alert, at the highest severity they reached, when it is higher
+   * than the episode's last (one event that crosses several lines is one alert, not a burst).
+   */
+  private raise(st: ActorState, findings: readonly WatchFinding[]): WatchAlert[] {
+    if (findings.length === 0) return [];
+    const ordered = [...findings].sort((a, b) => a.at - b.at);
+    for (const f of ordered) {
+      if (st.lastFindingAt !== null && f.at - st.lastFindingAt >= this.cfg.quietMs) {
+        st.episode = [];
+        st.lastAlerted = null;
+        st.episodeFloor = null;
+        st.quotaLevel = 0;
+        st.lowSlowLevel = 0;
+      }
+      if (st.episode.length === 0) st.episodeStart = f.at;
+      st.score = decayScore(st.score, st.scoreAt, f.at, this.cfg.halfLifeMs) + f.reason.weight;
+      st.scoreAt = Math.max(st.scoreAt, f.at);
+      st.lastFindingAt = Math.max(st.lastFindingAt ?? f.at, f.at);
+      if (f.floor && (st.episodeFloor === null || severityRank(f.floor) > severityRank(st.episodeFloor)))
+        st.episodeFloor = f.floor;
+      st.episode.push(f);
+      if (st.episode.length > EPISODE_FINDINGS) st.episode.splice(0, st.episode.length - EPISODE_FINDINGS);
     }
-    if (st.episode.length === 0) st.episodeStart = f.at;
-    st.score = decayScore(st.score, st.scoreAt, f.at, this.cfg.halfLifeMs) + f.reason.weight;
-    st.scoreAt = Math.max(st.scoreAt, f.at);
-    st.lastFindingAt = Math.max(st.lastFindingAt ?? f.at, f.at);
-    if (f.floor && (st.episodeFloor === null || severityRank(f.floor) > severityRank(st.episodeFloor)))
-      st.episodeFloor = f.floor;
-    st.episode.push(f);
-    if (st.episode.length > EPISODE_FINDINGS) st.episode.splice(0, st.episode.length - EPISODE_FINDINGS);
     const severity = severityOf(st.score, [st.episodeFloor ?? undefined], this.cfg);
-    if (severity === null || !shouldAlert(severity, st.lastAlerted)) return null;
+    const trigger = ordered[ordered.length - 1];
+    if (severity === null || trigger === undefined || !shouldAlert(severity, st.lastAlerted)) return [];
     st.lastAlerted = severity;
-    return this.alertOf(st, f, severity);
+    return [this.alertOf(st, trigger, severity)];
   }
 
   private alertOf(st: ActorState, trigger: WatchFinding, severity: WatchSeverity): WatchAlert {
