@@ -2,11 +2,12 @@ import { parseArgs } from 'node:util';
 import { accessBench } from './access.bench';
 import { ledgerBench } from './ledger.bench';
 import { type Figure, formatFigure, passes } from './report';
+import { traceBench } from './trace.bench';
 import { vaultBench } from './vault.bench';
 
 /**
  * `npm run bench`: every figure is measured in this run and printed beside its target or peer.
- * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access` runs one suite; `--json` for scripts.
+ * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access|trace` runs one suite; `--json` for scripts.
  */
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,23 @@ if (!values.only || values.only === 'access') {
       ticketsPerAgent: values.quick ? 10 : 100,
       seconds: values.quick ? 3 : 10,
       connections: 16,
+      showProgress,
+      postgres: !values['no-postgres'],
+    }),
+  );
+}
+if (!values.only || values.only === 'trace') {
+  print(
+    await traceBench({
+      customers: values.quick ? 5_000 : 100_000,
+      agents: values.quick ? 10 : 20,
+      harvesterReveals: values.quick ? 60 : 120,
+      revealsPerAgent: values.quick ? 20 : 40,
+      canaries: 50,
+      canaryCalls: 200,
+      samples: values.quick ? 3 : 5,
+      fileRows: values.quick ? 10_000 : 100_000,
+      maskedRows: values.quick ? 50 : 200,
       showProgress,
       postgres: !values['no-postgres'],
     }),

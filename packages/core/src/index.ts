@@ -34,6 +34,7 @@ export * from './trace/pii-recognizers';
 export * from './trace/row-matcher';
 export * from './trace/trace.ports';
 export * from './trace/trace.service';
+export * from './trace/trace-eval';
 export * from './vault/crypto';
 export * from './vault/ff1';
 export * from './vault/interchange';

@@ -4,6 +4,11 @@ import type { LeakedRecord } from './leaked-file';
 export const MAX_HIDDEN_DIGITS = 5;
 /** Masked rows enumerated per file at most; beyond, they are reported as not matched. */
 export const MAX_MASKED_ROWS = 5000;
+/**
+ * Candidate numbers enumerated per file at most (all masked rows together). It keeps the lookup
+ * maps far below V8's 16.7 M-entry limit and the trace within minutes; rows beyond it stay unmatched.
+ */
+export const MAX_MASKED_CANDIDATES = 2_000_000;
 /** A row counts as ours from this confidence on. */
 export const OURS_THRESHOLD = 0.5;
 
@@ -53,6 +58,7 @@ export async function matchLeakedRecords(
     return hex;
   };
   let maskedRows = 0;
+  let maskedCandidates = 0;
   const plans = records.map((r) => {
     const phones: string[] = [];
     for (const v of [r.mobile, r.landline]) {
@@ -66,9 +72,11 @@ export async function matchLeakedRecords(
       !r.mobile &&
       r.mobileMasked &&
       r.mobileMasked.hiddenCount <= MAX_HIDDEN_DIGITS &&
-      maskedRows < MAX_MASKED_ROWS
+      maskedRows < MAX_MASKED_ROWS &&
+      maskedCandidates + 10 ** r.mobileMasked.hiddenCount <= MAX_MASKED_CANDIDATES
     ) {
       maskedRows++;
+      maskedCandidates += 10 ** r.mobileMasked.hiddenCount;
       const { prefix, suffix, hiddenCount } = r.mobileMasked;
       const span = 10 ** hiddenCount;
       for (let i = 0; i < span; i++) {

@@ -52,8 +52,9 @@ export interface EvalPerson {
 
 /**
  * The synthetic population: `customer(i)` for i in [0, size) are the shop's customers (the simulator's
- * shop), `stranger(k)` are people who are not (another shop, another seed). A stranger whose phone is
- * a customer's is skipped, so "foreign" rows are foreign by construction.
+ * shop), `stranger(k)` for any k ≥ 0 are people who are not (another shop, another seed; names may
+ * coincide with customers', as real names do). A stranger whose phone is a customer's is skipped, so
+ * "foreign" rows are foreign by construction.
  */
 export interface EvalPopulation {
   readonly size: number;
