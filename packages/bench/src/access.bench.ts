@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import {
 } from '@cordon/storage';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
+import { startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -46,47 +46,6 @@ interface RevealCall {
   authorization: string;
   body: string;
   phone: string;
-}
-
-/**
- * Starts `cordon serve` in its own process (as in production), so the load generator does not share
- * its event loop. As in the vault suite, but `stop` waits for the exit; BENCH_PROFILE_DIR=… writes a
- * CPU profile of the server.
- */
-async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = 18_000 + Math.floor(Math.random() * 2000);
-  const profile = process.env.BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', join(import.meta.dirname, '../../cli/src/main.ts'), 'serve'],
-    {
-      env: { ...process.env, ...env, CORDON_PORT: String(port), CORDON_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    await new Promise((r) => setTimeout(r, 200));
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) {
-      // Waits for the exit, so the schema can be dropped and a CPU profile is written.
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      return {
-        url,
-        stop: async () => {
-          child.kill('SIGTERM');
-          await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        },
-      };
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('the benchmark server did not start');
 }
 
 /** POSTs JSON with the admin key and fails loudly on anything but 200: setup errors are not figures. */
@@ -265,7 +224,7 @@ export async function accessBench(options: AccessBenchOptions): Promise<Figure[]
     const runtime = await testRuntime(pgDb, {}, keyring);
     const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['admin'] })).key;
     await runtime.close();
-    const server = await startServer({
+    const server = await startBenchServer({
       CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
       CORDON_KEYRING: keyringPath,
       CORDON_DATA_DIR: dir,

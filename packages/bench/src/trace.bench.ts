@@ -16,6 +16,7 @@ import { sql } from 'kysely';
 import { canaryDrafts } from '../../cli/src/commands/canary.command';
 // Core's package index does not list trace-eval yet (see trace-eval.command.ts).
 import { type EvalPerson, renderLeakedSample, type SampleRow } from '../../core/src/trace/trace-eval';
+import { CLI_MAIN, profileFlags, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -27,7 +28,6 @@ const ctx: RequestContext = {
 };
 
 const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
-const CLI_MAIN = join(import.meta.dirname, '../../cli/src/main.ts');
 
 export interface TraceBenchOptions {
   /** Customers loaded through the API (with their orders). */
@@ -49,44 +49,6 @@ export interface TraceBenchOptions {
   maskedRows: number;
   showProgress: boolean;
   postgres: boolean;
-}
-
-/**
- * Starts `cordon serve` in its own process, as the access suite does; BENCH_PROFILE_DIR=… writes a
- * CPU profile of the server (and of the CLI traces).
- */
-async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = 18_000 + Math.floor(Math.random() * 2000);
-  const child = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', CLI_MAIN, 'serve'], {
-    env: { ...process.env, ...env, CORDON_PORT: String(port), CORDON_LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    await new Promise((r) => setTimeout(r, 200));
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      return {
-        url,
-        stop: async () => {
-          child.kill('SIGTERM');
-          await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-        },
-      };
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error('the benchmark server did not start');
-}
-
-function profileFlags(): string[] {
-  return process.env.BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-    : [];
 }
 
 /** A JSON request that must answer 200: setup errors are not figures. */
@@ -267,7 +229,7 @@ export async function traceBench(options: TraceBenchOptions): Promise<Figure[]> 
     const canaryPhone = new Map(drafts.map((d) => [d.customer.id, d.customer.phone]));
     const admin = `Bearer ${adminKey}`;
 
-    const server = await startServer(env);
+    const server = await startBenchServer(env);
     try {
       progress(
         options.showProgress,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import {
   writeKeyringFile,
 } from '@cordon/storage';
 import autocannon from 'autocannon';
+import { startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -81,34 +81,6 @@ function aesBound(): { fieldsPerSecond: number; ordersPerSecond: number } {
   }
   const fieldsPerSecond = n / ((performance.now() - started) / 1000);
   return { fieldsPerSecond, ordersPerSecond: fieldsPerSecond / 3 };
-}
-
-/** Starts `cordon serve` in its own process (as in production), so the load generator does not share its CPU. */
-async function startServer(env: Record<string, string>): Promise<{ url: string; stop: () => void }> {
-  const port = 18_000 + Math.floor(Math.random() * 2000);
-  // BENCH_PROFILE_DIR=… writes a CPU profile of the server process, for finding where a request's time goes.
-  const profile = process.env.BENCH_PROFILE_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
-    : [];
-  const child = spawn(
-    process.execPath,
-    [...profile, '--import', 'tsx', join(import.meta.dirname, '../../cli/src/main.ts'), 'serve'],
-    {
-      env: { ...process.env, ...env, CORDON_PORT: String(port), CORDON_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i += 1) {
-    await new Promise((r) => setTimeout(r, 200));
-    const ok = await fetch(`${url}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, stop: () => child.kill('SIGTERM') };
-  }
-  child.kill('SIGKILL');
-  throw new Error('the benchmark server did not start');
 }
 
 async function maskedReads(
@@ -185,7 +157,7 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
     );
     const runtime = await testRuntime(pgDb, {}, keyring);
     const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['orders:read'] })).key;
-    const server = await startServer({
+    const server = await startBenchServer({
       CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
       CORDON_KEYRING: keyringPath,
       CORDON_DATA_DIR: dir,
@@ -220,7 +192,7 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
         target: { op: '<=', value: 0 },
       });
     } finally {
-      server.stop();
+      await server.stop();
     }
     await disposeDatabase(pgDb);
   }

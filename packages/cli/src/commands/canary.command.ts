@@ -8,11 +8,11 @@ import {
   demoCanaryPools,
   toValidationError,
 } from '@cordon/core';
-import { openRuntime } from '@cordon/server';
 import { generateShop } from '@cordon/sim';
 import type { Command } from 'commander';
-import { cliContext, loadConfig } from '../cli-context';
-import { emit, fail } from '../output';
+import { cliContext } from '../cli-context';
+import { emit } from '../output';
+import { withRuntime } from '../with-runtime';
 
 /** Reads the pools file named by --pools or CORDON_CANARY_POOLS, else the demo pools (with a warning). */
 export function loadCanaryPools(path: string | undefined): { pools: CanaryPools; source: string } {
@@ -79,8 +79,8 @@ export function canaryDrafts(count: number, pools: CanaryPools, seed: string): C
           street,
         },
       }));
-    const customer: CanaryDraft['customer'] = { ...c, id, phone, ...(email ? { email } : {}) };
-    if (!email) delete customer.email;
+    const { email: _shopEmail, ...rest } = c;
+    const customer: CanaryDraft['customer'] = { ...rest, id, phone, ...(email ? { email } : {}) };
     return { customer, orders };
   });
 }
@@ -101,23 +101,15 @@ export function registerCanaryCommands(program: Command): void {
     .option('--seed <seed>', 'seed for the synthetic histories', String(Date.now()))
     .option('--json', 'print JSON', false)
     .action(async (opts: { count: number; pools?: string; seed: string; json: boolean }) => {
-      try {
+      await withRuntime(opts.json, async (runtime) => {
         if (!Number.isInteger(opts.count) || opts.count < 1 || opts.count > 100_000) {
           throw new CordonError('CORDON_ERR_VALIDATION', '--count must be a whole number from 1 to 100000.', {
             field: '--count',
           });
         }
         const { pools, source } = loadCanaryPools(opts.pools ?? process.env.CORDON_CANARY_POOLS);
-        const drafts = canaryDrafts(opts.count, pools, opts.seed);
-        const runtime = await openRuntime(loadConfig());
-        try {
-          const r = await runtime.canaries.plant(cliContext(), drafts);
-          emit(opts.json, { ...r, pools: source }, `planted ${r.planted} canaries from ${source}`);
-        } finally {
-          await runtime.close();
-        }
-      } catch (error) {
-        fail(error, opts.json);
-      }
+        const r = await runtime.canaries.plant(cliContext(), canaryDrafts(opts.count, pools, opts.seed));
+        emit(opts.json, { ...r, pools: source }, `planted ${r.planted} canaries from ${source}`);
+      });
     });
 }

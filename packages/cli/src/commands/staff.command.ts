@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { CordonError, isCordonError, MAX_BATCH, type RequestContext, staffStatuses } from '@cordon/core';
-import { openRuntime, type Runtime } from '@cordon/server';
+import type { Runtime } from '@cordon/server';
 import { type Command, Option } from 'commander';
-import { cliContext, loadConfig } from '../cli-context';
+import { cliContext } from '../cli-context';
 import { type ImportEncoding, type ImportFormat, readRecords } from '../import-reader';
 import { emit, fail, ProgressLine, showProgress } from '../output';
+import { withRuntime } from '../with-runtime';
 
 interface FileOptions {
   format?: ImportFormat;
@@ -82,20 +83,6 @@ const fileOptions = (cmd: Command) =>
     )
     .addOption(new Option('--encoding <encoding>', 'text encoding').choices(['utf8', 'gbk']).default('utf8'))
     .option('--json', 'print machine-readable JSON (and no progress)', false);
-
-/** Opens the embedded runtime for one command, closes it, and prints any failure with its code. */
-async function withRuntime(json: boolean, fn: (runtime: Runtime) => Promise<void>): Promise<void> {
-  let runtime: Runtime | undefined;
-  let failure: unknown;
-  try {
-    runtime = await openRuntime(loadConfig());
-    await fn(runtime);
-  } catch (error) {
-    failure = error;
-  }
-  await runtime?.close();
-  if (failure !== undefined) fail(failure, json);
-}
 
 function feedCommand(
   parent: Command,

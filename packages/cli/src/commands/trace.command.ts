@@ -1,24 +1,12 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CordonError, LEAKED_FILE_MAX_BYTES } from '@cordon/core';
-import { openRuntime, type Runtime } from '@cordon/server';
+import type { Runtime } from '@cordon/server';
 import type { Command } from 'commander';
-import { cliContext, loadConfig } from '../cli-context';
-import { emit, fail, ProgressLine, showProgress } from '../output';
+import { cliContext } from '../cli-context';
+import { emit, ProgressLine, showProgress } from '../output';
+import { withRuntime } from '../with-runtime';
 import { registerTraceEval } from './trace-eval.command';
-
-async function withRuntime(json: boolean, fn: (runtime: Runtime) => Promise<void>): Promise<void> {
-  let runtime: Runtime | undefined;
-  let failure: unknown;
-  try {
-    runtime = await openRuntime(loadConfig());
-    await fn(runtime);
-  } catch (error) {
-    failure = error;
-  }
-  await runtime?.close();
-  if (failure !== undefined) fail(failure, json);
-}
 
 function readInput(file: string): Buffer {
   if (!existsSync(file))

@@ -236,16 +236,10 @@ export class AccessService implements AccessGuard {
     const rctx: RequestContext = { ...ctx, purpose, reference };
     const outcome = await this.deps.uow.run(async (repos) => {
       const now = this.deps.clock.now();
-      let customerId = input.customerId;
-      let exists = true;
-      if (input.orderId) {
-        const order = await repos.vault.findOrder(input.orderId);
-        customerId = order?.customerId;
-        exists = order !== undefined && order.key !== null;
-      } else if (customerId) {
-        const customer = await repos.vault.findCustomer(customerId);
-        exists = customer !== undefined && customer.key !== null;
-      }
+      const order = input.orderId ? await repos.vault.findOrder(input.orderId) : undefined;
+      const customer = input.customerId ? await repos.vault.findCustomer(input.customerId) : undefined;
+      const customerId = input.orderId ? order?.customerId : input.customerId;
+      const exists = input.orderId ? order?.key != null : customer?.key != null;
       const { decision, staff } = await this.decide(repos, rctx, {
         action,
         customerId,
@@ -287,6 +281,7 @@ export class AccessService implements AccessGuard {
         repos,
         { customerId, orderId: input.orderId },
         input.fields,
+        { order, customer },
       );
       let breakGlassId: string | undefined;
       let alert: SecurityAlertRow | undefined;

@@ -122,10 +122,12 @@ export class WaybillService {
         ]);
         return { error: error ?? new CordonError('CORDON_ERR_NOT_FOUND') };
       }
-      const plain = await this.deps.vault.revealFields(repos, { customerId: order.customerId, orderId }, [
-        'name',
-        'phone',
-      ]);
+      const plain = await this.deps.vault.revealFields(
+        repos,
+        { customerId: order.customerId, orderId },
+        ['name', 'phone'],
+        { order },
+      );
       const delivery = await repos.assignments.findDelivery(orderId);
       const expiresAt =
         delivery && delivery.to > now ? delivery.to : new Date(now.getTime() + WAYBILL_DEFAULT_TTL_MS);

@@ -45,7 +45,7 @@ const statusSchema = z.strictObject({
 
 export interface IncidentView {
   incident: IncidentRow;
-  clocks: Array<Record<string, unknown>>;
+  clocks: ReturnType<typeof withClockStatus>;
   log: IncidentLogRow[];
   affectedSample: string[];
 }
@@ -104,7 +104,6 @@ export class IncidentService {
     const tier = classifyRecord(fields.includes('address') ? fields : [...fields, 'address']);
     const counts = { whereaboutsEtc: 0, transactionEtc: 0, other: 0, [tier.tier]: report.affected.length };
     const thresholds = criminalThresholds(counts, insider);
-    const clocks = breachClocks(detectedAt, { euResidentsAffected: input.euResidents });
     const notices = noticeDrafts({
       shopName: input.shopName,
       detectedAt,
@@ -154,7 +153,6 @@ export class IncidentService {
         },
         classification: tier,
         thresholds,
-        clocks,
         notices,
         evidenceSubject: top ? { kind: top.kind, id: top.id } : null,
       },
@@ -186,14 +184,13 @@ export class IncidentService {
       await this.authorize(repos, ctx);
       const incident = await repos.trace.findIncident(id);
       if (!incident) throw new CordonError('CORDON_ERR_NOT_FOUND', `No incident ${id}.`, { id });
-      const stored =
-        (incident.report as { clocks?: Array<{ dueAt: string } & Record<string, unknown>> }).clocks ?? [];
+      // The clocks follow from the detection time and who is affected; they are not stored.
+      const now =
+        incident.status === 'closed' && incident.closedAt ? incident.closedAt : this.deps.clock.now();
       const clocks = withClockStatus(
-        stored.map((c) => ({ ...c, dueAt: new Date(c.dueAt) })) as unknown as Parameters<
-          typeof withClockStatus
-        >[0],
-        incident.status === 'closed' && incident.closedAt ? incident.closedAt : this.deps.clock.now(),
-      ) as unknown as Array<Record<string, unknown>>;
+        breachClocks(incident.detectedAt, { euResidentsAffected: incident.euResidents }),
+        now,
+      );
       return {
         incident,
         clocks,

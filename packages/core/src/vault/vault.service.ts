@@ -694,13 +694,15 @@ export class VaultService {
     repos: Repositories,
     target: { customerId: string; orderId?: string | undefined },
     fields: readonly string[],
+    loaded: { order?: StoredOrder | undefined; customer?: StoredCustomer | undefined } = {},
   ): Promise<RevealedFields> {
     const out: RevealedFields = {};
     const needCustomer = fields.some(
       (f) => f === 'email' || f === 'idNumber' || (!target.orderId && f !== 'address'),
     );
     if (target.orderId) {
-      const o = await repos.vault.findOrder(target.orderId);
+      const o =
+        loaded.order?.id === target.orderId ? loaded.order : await repos.vault.findOrder(target.orderId);
       if (!o)
         throw new CordonError('CORDON_ERR_NOT_FOUND', `No order with id ${target.orderId}.`, {
           id: target.orderId,
@@ -713,7 +715,10 @@ export class VaultService {
         out.address = `${o.province}${o.city}${o.district}${dec('street', o.streetCt)}`;
     }
     if (needCustomer) {
-      const c = await repos.vault.findCustomer(target.customerId);
+      const c =
+        loaded.customer?.id === target.customerId
+          ? loaded.customer
+          : await repos.vault.findCustomer(target.customerId);
       if (!c) throw new CordonError('CORDON_ERR_NOT_FOUND', `No customer with id ${target.customerId}.`);
       const dek = this.dek(c, c.id);
       const dec = (column: string, ct: Buffer) => decryptField(dek, fieldAad('customers', c.id, column), ct);

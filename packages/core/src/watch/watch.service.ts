@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { SecurityAlertRow } from '../access/access.ports';
 import { AccessService } from '../access/access.service';
 import { entryFor } from '../ledger/entry';
 import type { RequestContext } from '../shared/context';
@@ -70,11 +69,6 @@ export class WatchService {
       ]);
     });
     return { received: events.length };
-  }
-
-  /** Security alerts (watch and break-glass), newest first, for security admins and the DPO. */
-  async alerts(ctx: RequestContext): Promise<SecurityAlertRow[]> {
-    return this.deps.access.listAlerts(ctx);
   }
 
   async holds(ctx: RequestContext): Promise<StaffHoldRow[]> {
