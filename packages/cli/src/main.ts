@@ -6,6 +6,7 @@ import { registerDemoCommand } from './commands/demo.command';
 import { registerImportCommands } from './commands/import.cli';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerLedgerCommands } from './commands/ledger.command';
+import { registerRiskCommands } from './commands/risk.command';
 import { registerServeCommand } from './commands/serve.command';
 import { registerSimulateCommand } from './commands/simulate.command';
 import { registerStaffCommands } from './commands/staff.command';
@@ -41,6 +42,7 @@ registerSimulateCommand(program);
 registerWatchCommands(program);
 registerCanaryCommands(program);
 registerTraceCommands(program);
+registerRiskCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import type {
   ExportService,
   IncidentService,
   LedgerService,
+  RiskService,
   StaffService,
   TraceService,
   VaultService,
@@ -29,6 +30,7 @@ import { exportRoutes } from './routes/access/export.routes';
 import { staffRoutes } from './routes/access/staff.routes';
 import { waybillRoutes } from './routes/access/waybill.routes';
 import { ledgerRoutes } from './routes/ledger/ledger.routes';
+import { riskRoutes } from './routes/risk/risk.routes';
 import { traceRoutes } from './routes/trace/trace.routes';
 import { vaultRoutes } from './routes/vault/vault.routes';
 import { watchRoutes } from './routes/watch/watch.routes';
@@ -47,6 +49,7 @@ export interface AppDeps {
   canaries: CanaryService;
   traces: TraceService;
   incidents: IncidentService;
+  risk: RiskService;
   /** Whether the session cookie carries `Secure` (off only for plain-HTTP development). */
   secureCookies: boolean;
   /** Fastify logger options; the default logs JSON lines at info. `false` silences. */
@@ -82,6 +85,7 @@ export function appDeps(
     | 'canaries'
     | 'traces'
     | 'incidents'
+    | 'risk'
   > & { config: { secureCookies: boolean } },
   logger?: FastifyServerOptions['logger'],
 ): AppDeps {
@@ -98,6 +102,7 @@ export function appDeps(
     canaries: runtime.canaries,
     traces: runtime.traces,
     incidents: runtime.incidents,
+    risk: runtime.risk,
     secureCookies: runtime.config.secureCookies,
     logger,
   };
@@ -149,5 +154,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(waybillRoutes(deps));
   await app.register(watchRoutes(deps));
   await app.register(traceRoutes(deps));
+  await app.register(riskRoutes(deps));
   return app;
 }

@@ -7,6 +7,7 @@ import {
   type CordonConfig,
   CordonError,
   defaultPolicyPath,
+  defaultRiskRulesPath,
   ExportService,
   entryFor,
   IncidentService,
@@ -14,8 +15,11 @@ import {
   LedgerService,
   LiveWatcher,
   type LocalKeyring,
+  MemoryRiskState,
   type Policy,
   policyFromText,
+  RiskService,
+  type RiskStateStore,
   StaffService,
   signNote,
   systemClock,
@@ -30,6 +34,7 @@ import {
   KyselyUnitOfWork,
   loadKeyProvider,
   openDatabase,
+  RedisRiskState,
   repositoriesFor,
 } from '@cordon/storage';
 
@@ -53,6 +58,8 @@ export interface Runtime {
   canaries: CanaryService;
   traces: TraceService;
   incidents: IncidentService;
+  risk: RiskService;
+  riskState: RiskStateStore;
   close(): Promise<void>;
 }
 
@@ -174,6 +181,17 @@ export async function bindRuntime(
     clock: systemClock,
     options: { containSeverity: config.watchContainSeverity },
   });
+  const riskState: RiskStateStore = config.redisUrl
+    ? new RedisRiskState(config.redisUrl)
+    : new MemoryRiskState();
+  const risk = new RiskService({
+    uow,
+    clock: systemClock,
+    store: riskState,
+    riskKey: keys.riskKey(),
+    defaultRules: readFileSync(defaultRiskRulesPath, 'utf8'),
+    appealDays: config.riskAppealDays,
+  });
   return {
     config,
     database,
@@ -200,9 +218,13 @@ export async function bindRuntime(
     waybills: new WaybillService({ uow, clock: systemClock, keys, access, vault }),
     watch: new WatchService({ uow, clock: systemClock, access }),
     watcher,
+    risk,
+    riskState,
     close: async () => {
       ledger.stop();
       await watcher.stop();
+      await risk.journal.drain();
+      await riskState.close();
       await database.close();
     },
   };

@@ -2,6 +2,8 @@ export * from './activity.simulator';
 export * from './activity.types';
 export * from './interchange.writer';
 export * from './order.timeline';
+export * from './promo-orders.generator';
+export * from './promo-orders.types';
 export * from './random';
 export * from './scenarios';
 export * from './shop.generator';

@@ -6,6 +6,7 @@ export * from './keyring.file';
 export * from './ledger.repository';
 export * from './meta.repository';
 export * from './migrations';
+export * from './risk-state.redis';
 export type { Schema } from './schema';
 export * from './staff.repository';
 export * from './testing/test-databases';

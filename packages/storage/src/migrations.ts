@@ -372,6 +372,69 @@ export const migrations: readonly Migration[] = [
         )`.execute(db);
     },
   },
+  {
+    version: 6,
+    name: 'risk',
+    up: async (db) => {
+      await sql`
+        create table risk_rule_log (
+          seq bigint generated always as identity primary key,
+          rule_id text not null,
+          version integer not null,
+          body jsonb not null,
+          changed_at timestamptz not null,
+          changed_by text not null,
+          unique (rule_id, version)
+        )`.execute(db);
+      await sql`
+        create table risk_promotions (
+          id text primary key,
+          version integer not null,
+          body jsonb not null,
+          changed_at timestamptz not null,
+          changed_by text not null
+        )`.execute(db);
+      await sql`create table risk_list_prices (sku text primary key, list_price numeric(14, 2) not null)`.execute(
+        db,
+      );
+      await sql`
+        create table risk_decisions (
+          order_id text primary key,
+          account text not null,
+          customer_id text not null,
+          order_time timestamptz not null,
+          decided_at timestamptz not null,
+          decision text not null,
+          score integer not null,
+          reasons jsonb not null,
+          rules jsonb not null,
+          ruleset_version integer not null,
+          requested_by text not null
+        )`.execute(db);
+      await sql`create index risk_decisions_review on risk_decisions (order_time, order_id) where decision = 'review'`.execute(
+        db,
+      );
+      await sql`
+        create table risk_reviews (
+          order_id text primary key references risk_decisions (order_id),
+          reviewer text not null,
+          outcome text not null,
+          reason text not null,
+          decided_at timestamptz not null
+        )`.execute(db);
+      await sql`
+        create table risk_appeals (
+          order_id text primary key references risk_decisions (order_id),
+          filed_at timestamptz not null,
+          statement text not null,
+          status text not null,
+          decided_by text,
+          decided_at timestamptz,
+          outcome_reason text
+        )`.execute(db);
+      await sql`create index risk_appeals_open on risk_appeals (filed_at) where status = 'open'`.execute(db);
+    },
+  },
 ];
 
 export const LATEST_SCHEMA = Math.max(...migrations.map((m) => m.version));

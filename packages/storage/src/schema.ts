@@ -224,4 +224,49 @@ export interface Schema {
   };
   incident_log: { incident_id: string; at: Timestamp; actor: string; kind: string; note: string };
   incident_affected: { incident_id: string; customer_id: string };
+  risk_rule_log: {
+    seq: ColumnType<number, never, never>;
+    rule_id: string;
+    version: number;
+    body: ColumnType<unknown, string, string>;
+    changed_at: Timestamp;
+    changed_by: string;
+  };
+  risk_promotions: {
+    id: string;
+    version: number;
+    body: ColumnType<unknown, string, string>;
+    changed_at: Timestamp;
+    changed_by: string;
+  };
+  risk_list_prices: { sku: string; list_price: ColumnType<string, number | string, number | string> };
+  risk_decisions: {
+    order_id: string;
+    account: string;
+    customer_id: string;
+    order_time: Timestamp;
+    decided_at: Timestamp;
+    decision: string;
+    score: number;
+    reasons: ColumnType<unknown, string, string>;
+    rules: ColumnType<unknown, string, string>;
+    ruleset_version: number;
+    requested_by: string;
+  };
+  risk_reviews: {
+    order_id: string;
+    reviewer: string;
+    outcome: string;
+    reason: string;
+    decided_at: Timestamp;
+  };
+  risk_appeals: {
+    order_id: string;
+    filed_at: Timestamp;
+    statement: string;
+    status: string;
+    decided_by: string | null;
+    decided_at: Timestamp | null;
+    outcome_reason: string | null;
+  };
 }

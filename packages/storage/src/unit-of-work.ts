@@ -5,6 +5,7 @@ import { KyselyApiKeyRepository } from './apikey.repository';
 import { KyselyAssignmentRepository } from './assignment.repository';
 import { KyselyLedgerRepository } from './ledger.repository';
 import { KyselyMetaRepository } from './meta.repository';
+import { KyselyRiskRepository } from './risk.repository';
 import type { Schema } from './schema';
 import { KyselyStaffRepository } from './staff.repository';
 import { KyselyTraceRepository } from './trace.repository';
@@ -23,6 +24,7 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
     access: new KyselyAccessRepository(db),
     watch: new KyselyWatchRepository(db),
     trace: new KyselyTraceRepository(db),
+    risk: new KyselyRiskRepository(db),
   };
 }
 

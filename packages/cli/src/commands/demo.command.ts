@@ -9,6 +9,48 @@ import { ProgressLine, showProgress } from '../output';
 
 const DEMO_CUSTOMERS = 2000;
 
+/** A Double-11 style promotion so the demo's risk scoring has caps to enforce. */
+function demoPromotion(now: Date) {
+  return {
+    id: 'D11-PHONE',
+    name: 'Double 11 phone deal',
+    startsAt: new Date(now.getTime() - 3_600_000).toISOString(),
+    endsAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+    skus: [{ sku: 'PHONE-X1', listPrice: 3999, promoPrice: 2999 }],
+    stock: 500,
+    caps: { perAccount: 2, perCluster: 4, perAddress: 4 },
+    priceError: { minRatio: 0.5 },
+  };
+}
+
+/** A ready-to-send scoring request: the third unit of the promotion phone for one account. */
+function demoScoreRequest(now: Date) {
+  return {
+    order: {
+      id: `DEMO-${now.getTime()}`,
+      customerId: 'U-demo-1',
+      createdAt: now.toISOString(),
+      status: 'created',
+      receiver: {
+        name: '韩梅梅',
+        phone: '13800138000',
+        province: '北京市',
+        city: '北京市',
+        district: '海淀区',
+        street: '中关村大街1号',
+      },
+      items: [{ sku: 'PHONE-X1', name: '手机', price: 2999, qty: 3 }],
+      total: 8997,
+    },
+    context: {
+      account: 'U-demo-1',
+      accountCreatedAt: '2021-03-01T10:00:00+08:00',
+      device: 'demo-device',
+      ip: '198.51.100.23',
+    },
+  };
+}
+
 /**
  * A small staff directory with assignments, so the demo shows purpose-bound access: an agent with
  * open tickets, a lead, a courier with a delivery in its window, a security admin and a DPO.
@@ -117,6 +159,7 @@ export function registerDemoCommand(program: Command): void {
       if (existsSync(staffFile)) demoStaff = JSON.parse(readFileSync(staffFile, 'utf8'));
       else {
         demoStaff = await seedDemoStaff(runtime, ctx);
+        await runtime.risk.putPromotion(ctx, 'D11-PHONE', demoPromotion(new Date()));
         writeFileSync(staffFile, `${JSON.stringify(demoStaff)}\n`, { mode: 0o600 });
       }
       if (!opts.serve) {
@@ -138,6 +181,9 @@ export function registerDemoCommand(program: Command): void {
           `  curl -H "Authorization: Bearer ${demoStaff.token}" -H 'content-type: application/json' \\`,
           `    -d '{"customerId":"${demoStaff.customerId}","fields":["phone"],"purpose":"customer_support","reference":"${demoStaff.ticketId}"}' ${base}/v1/reveal`,
           '  (another customer, another ticket or another purpose is refused with a code, and ledgered)',
+          'score an order at checkout (three promotion phones for one account: rejected, with the reason):',
+          `  curl -H "Authorization: Bearer ${key}" -H 'content-type: application/json' \\`,
+          `    -d '${JSON.stringify(demoScoreRequest(new Date()))}' ${base}/v1/risk/score`,
           `  open ${base}/docs`,
           '',
         ].join('\n'),

@@ -2,9 +2,14 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CordonError } from '@cordon/core';
 import {
+  DEFAULT_PROMO_START,
   DEFAULT_SIM_START,
   type ExportRecord,
+  generatePromoOrders,
   isScenarioName,
+  PROMO_ORDER_LIMITS,
+  type PromoOrdersSummary,
+  type PromoPattern,
   SCENARIO_NAMES,
   type ScenarioName,
   SIM_LIMITS,
@@ -53,6 +58,43 @@ export const SIMULATION_FILES = [
   'truth.json',
 ] as const;
 
+/** The files `cordon simulate --orders` writes, in the order they are written. */
+export const ORDER_SIMULATION_FILES = [
+  'orders.ndjson',
+  'promotions.json',
+  'list-prices.json',
+  'truth.json',
+] as const;
+
+/** The options of `cordon simulate --orders`, after parsing. */
+export interface SimulateOrdersOptions {
+  count: number;
+  seed: string;
+  /** ISO 8601 with an offset. */
+  start: string;
+  hours: number;
+  abuseShare: number;
+  out: string;
+}
+
+/** What `cordon simulate --orders` reports. */
+export interface SimulateOrdersSummary {
+  mode: 'orders';
+  out: string;
+  seed: string;
+  orders: number;
+  start: string;
+  hours: number;
+  abuseShare: number;
+  abusive: number;
+  /** Orders per pattern. */
+  patterns: Record<PromoPattern, number>;
+  priceError: PromoOrdersSummary['priceError'];
+  /** Lines written per file (JSON files count as one). */
+  files: Record<string, number>;
+  seconds: number;
+}
+
 /** Raw option values as commander hands them over (strings, as typed). */
 interface RawOptions {
   staff: string;
@@ -61,8 +103,13 @@ interface RawOptions {
   seed: string;
   scenario: string;
   out?: string;
-  start: string;
+  /** Absent: the mode's default (a date for staff activity, an ISO time for --orders). */
+  start?: string;
   json: boolean;
+  orders?: boolean;
+  count?: string;
+  hours?: string;
+  abuseShare?: string;
 }
 
 function invalid(option: string, message: string): CordonError {
@@ -103,10 +150,11 @@ export function parseSimulateOptions(raw: RawOptions): SimulateOptions {
   }
   if (raw.out === undefined || raw.out.trim() === '')
     throw invalid('--out', 'is required: the directory to write into.');
-  const start = /^\d{4}-\d{2}-\d{2}$/.test(raw.start) ? raw.start : '';
+  const rawStart = raw.start ?? DEFAULT_SIM_START;
+  const start = /^\d{4}-\d{2}-\d{2}$/.test(rawStart) ? rawStart : '';
   const parsed = start === '' ? Number.NaN : Date.parse(`${start}T00:00:00Z`);
   if (Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== start) {
-    throw invalid('--start', `must be a calendar date as YYYY-MM-DD (got "${raw.start}").`);
+    throw invalid('--start', `must be a calendar date as YYYY-MM-DD (got "${rawStart}").`);
   }
   return {
     staff,
@@ -117,6 +165,40 @@ export function parseSimulateOptions(raw: RawOptions): SimulateOptions {
     out: raw.out,
     start,
   };
+}
+
+const ISO_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Validates the options of `cordon simulate --orders`; every error names the option. */
+export function parseSimulateOrdersOptions(raw: RawOptions): SimulateOrdersOptions {
+  const count = wholeOption('--count', raw.count ?? '200000', PROMO_ORDER_LIMITS.orders);
+  const hours = wholeOption('--hours', raw.hours ?? '28', PROMO_ORDER_LIMITS.hours);
+  if (raw.seed.trim() === '' || raw.seed.length > 200) throw invalid('--seed', 'must be 1–200 characters.');
+  const start = raw.start ?? DEFAULT_PROMO_START;
+  const match = ISO_TIME.exec(start);
+  const day = match?.[1] ?? '';
+  const validDay = day !== '' && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (
+    match === null ||
+    !validDay ||
+    Number(match[2]) > 23 ||
+    Number(match[3]) > 59 ||
+    Number.isNaN(Date.parse(start))
+  ) {
+    throw invalid(
+      '--start',
+      `must be an ISO 8601 time with an offset, e.g. ${DEFAULT_PROMO_START} (got "${start}").`,
+    );
+  }
+  const shareText = raw.abuseShare ?? '0.06';
+  const abuseShare = Number(shareText);
+  const { min, max } = PROMO_ORDER_LIMITS.abuseShare;
+  if (shareText.trim() === '' || !Number.isFinite(abuseShare) || abuseShare < min || abuseShare > max) {
+    throw invalid('--abuse-share', `must be a fraction from ${min} to ${max} (got "${shareText}").`);
+  }
+  if (raw.out === undefined || raw.out.trim() === '')
+    throw invalid('--out', 'is required: the directory to write into.');
+  return { count, seed: raw.seed, start, hours, abuseShare, out: raw.out };
 }
 
 /** A file written line by line through a large buffer (synchronous writes, so order and bytes are exact). */
@@ -260,6 +342,76 @@ export function simulateToDirectory(options: SimulateOptions, progress = false):
   };
 }
 
+/**
+ * Writes a Double-11 promotion order stream into `options.out`: `orders.ndjson` (one
+ * `{order, context, truth}` per line, in time order), `promotions.json`, `list-prices.json` and
+ * `truth.json`. Streams: memory holds the schedule, never the orders.
+ */
+export function simulateOrdersToDirectory(
+  options: SimulateOrdersOptions,
+  progress = false,
+): SimulateOrdersSummary {
+  const started = Date.now();
+  mkdirSync(options.out, { recursive: true });
+  const generated = generatePromoOrders({
+    orders: options.count,
+    seed: options.seed,
+    start: options.start,
+    hours: options.hours,
+    abuseShare: options.abuseShare,
+  });
+  const files: Record<string, number> = {};
+  const orders = new LineFile(join(options.out, 'orders.ndjson'));
+  const line = new ProgressLine('orders', progress);
+  for (const record of generated.stream) {
+    orders.record(record);
+    if (orders.lines % 10_000 === 0) line.update(orders.lines, options.count, 'orders');
+  }
+  line.update(orders.lines, options.count, 'orders');
+  line.done();
+  orders.close();
+  files['orders.ndjson'] = orders.lines;
+  const json = (name: string, value: unknown) => {
+    const file = new LineFile(join(options.out, name));
+    file.write(`${JSON.stringify(value, null, 2)}\n`);
+    file.close();
+    files[name] = 1;
+  };
+  json('promotions.json', generated.promotions);
+  json('list-prices.json', generated.listPrices);
+  const truth = generated.truth;
+  json('truth.json', truth);
+  const patterns = Object.fromEntries(
+    Object.entries(truth.patterns).map(([name, count]) => [name, count.orders]),
+  ) as Record<PromoPattern, number>;
+  return {
+    mode: 'orders',
+    out: options.out,
+    seed: truth.seed,
+    orders: truth.orders,
+    start: truth.options.start,
+    hours: truth.options.hours,
+    abuseShare: truth.options.abuseShare,
+    abusive: truth.abusive,
+    patterns,
+    priceError: truth.priceError,
+    files,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+}
+
+function humanOrdersSummary(summary: SimulateOrdersSummary): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  const share = (value: number) => `${((100 * value) / Math.max(1, summary.orders)).toFixed(1)} %`;
+  const parts = Object.entries(summary.patterns).map(([name, count]) => `${name} ${n(count)}`);
+  const pe = summary.priceError;
+  return [
+    `simulated ${n(summary.orders)} Double-11 orders over ${summary.hours} h from ${summary.start} (seed ${summary.seed}) in ${summary.seconds} s → ${summary.out}`,
+    `  abusive ${n(summary.abusive)} (${share(summary.abusive)}) · ${parts.join(' · ')}`,
+    `  price error: ${pe.sku} at ${pe.price} (list ${pe.listPrice}) from ${pe.from} to ${pe.to}`,
+  ].join('\n');
+}
+
 function humanSummary(summary: SimulateSummary): string {
   const n = (value: number | undefined) => (value ?? 0).toLocaleString('en-US');
   const f = summary.files;
@@ -281,17 +433,46 @@ export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
     .description(
-      'write a synthetic shop, staff directory, assignments and staff access events with injected insider scenarios (and their ground truth) into a directory',
+      'write a synthetic shop, staff directory, assignments and staff access events with injected insider scenarios (and their ground truth) into a directory; with --orders, a Double-11 promotion order stream with labelled abuse instead',
     )
     .option('--staff <n>', `staff members (${SIM_LIMITS.staff.min}–${SIM_LIMITS.staff.max})`, '300')
     .option('--customers <n>', 'customers in the shop', '20000')
     .option('--days <n>', `days to simulate (${SIM_LIMITS.days.min}–${SIM_LIMITS.days.max})`, '60')
     .option('--scenario <names>', `comma-separated: ${SCENARIO_NAMES.join(', ')}, or all (default: none)`, '')
     .option('--seed <seed>', 'seed: the same options and seed give byte-identical files', 'cordon')
-    .option('--start <date>', 'first day, YYYY-MM-DD in China time', DEFAULT_SIM_START)
+    .option(
+      '--start <when>',
+      `first day, YYYY-MM-DD in China time (default ${DEFAULT_SIM_START}); with --orders an ISO 8601 time with offset (default ${DEFAULT_PROMO_START})`,
+    )
     .option('--out <dir>', 'directory to write into (created if missing)')
     .option('--json', 'print machine-readable JSON (and no progress)', false)
+    .option(
+      '--orders',
+      'write a Double-11 promotion order stream (orders.ndjson with context and truth, promotions, list prices, truth.json) instead of staff activity',
+      false,
+    )
+    .option(
+      '--count <n>',
+      `with --orders: orders (${PROMO_ORDER_LIMITS.orders.min}–${PROMO_ORDER_LIMITS.orders.max.toLocaleString('en-US')})`,
+      '200000',
+    )
+    .option(
+      '--hours <n>',
+      `with --orders: hours of traffic (${PROMO_ORDER_LIMITS.hours.min}–${PROMO_ORDER_LIMITS.hours.max})`,
+      '28',
+    )
+    .option('--abuse-share <fraction>', 'with --orders: share of abusive orders (0–0.5)', '0.06')
     .action((raw: RawOptions) => {
+      if (raw.orders === true) {
+        try {
+          const options = parseSimulateOrdersOptions(raw);
+          const summary = simulateOrdersToDirectory(options, showProgress(raw.json));
+          emit(raw.json, summary, humanOrdersSummary(summary));
+        } catch (error) {
+          fail(error, raw.json);
+        }
+        return;
+      }
       try {
         const options = parseSimulateOptions(raw);
         const summary = simulateToDirectory(options, showProgress(raw.json));

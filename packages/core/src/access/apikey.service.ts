@@ -20,6 +20,10 @@ export const apiKeyScopes = [
   'staff:write',
   'assignments:write',
   'events:write',
+  'risk:score',
+  'risk:admin',
+  'risk:review',
+  'risk:customer',
   'admin',
 ] as const;
 export type ApiKeyScope = (typeof apiKeyScopes)[number];

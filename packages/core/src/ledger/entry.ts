@@ -22,6 +22,11 @@ export const ledgerActions = [
   'contain',
   'policy_change',
   'checkpoint',
+  'risk_decision',
+  'risk_rule_change',
+  'risk_promotion_change',
+  'risk_review',
+  'risk_appeal',
 ] as const;
 export type LedgerAction = (typeof ledgerActions)[number];
 

@@ -27,6 +27,10 @@ export interface CordonConfig {
   watch: boolean;
   /** Watch alerts at or above this severity pause reveal and export rights. */
   watchContainSeverity: 'low' | 'medium' | 'high' | 'critical';
+  /** When set, the risk engine's velocity and cluster state lives in this Redis, shared by every process. */
+  redisUrl: string | undefined;
+  /** Days a customer has to appeal a rejected order (CORDON_RISK_APPEAL_DAYS, default 15). */
+  riskAppealDays: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -70,6 +74,17 @@ function severityVar(env: Env): CordonConfig['watchContainSeverity'] {
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
 
+function redisVar(env: Env): string | undefined {
+  const raw = env.CORDON_REDIS_URL;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^rediss?:\/\/[^\s]+$/u.test(raw)) {
+    throw new CordonError('CORDON_ERR_CONFIG', 'CORDON_REDIS_URL must be a redis:// or rediss:// URL.', {
+      variable: 'CORDON_REDIS_URL',
+    });
+  }
+  return raw;
+}
+
 /** Parses and checks the environment; throws CORDON_ERR_CONFIG naming the variable to fix. */
 export function parseConfig(env: Env, cwd: string): CordonConfig {
   const dataDir = env.CORDON_DATA_DIR && env.CORDON_DATA_DIR !== '' ? env.CORDON_DATA_DIR : `${cwd}/.cordon`;
@@ -112,5 +127,7 @@ export function parseConfig(env: Env, cwd: string): CordonConfig {
     secureCookies: env.CORDON_INSECURE_COOKIES !== '1',
     watch: onOff(env, 'CORDON_WATCH', true),
     watchContainSeverity: severityVar(env),
+    redisUrl: redisVar(env),
+    riskAppealDays: intVar(env, 'CORDON_RISK_APPEAL_DAYS', 15, 1, 365),
   };
 }

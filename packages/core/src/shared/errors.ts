@@ -89,6 +89,14 @@ export const errorCatalog = {
     hint: 'Your reveal and export rights are paused pending a security review; contact the security team.',
   },
   CORDON_ERR_NOT_PERMITTED: { status: 403, hint: 'No policy rule lets your role do this.' },
+  CORDON_ERR_RULE_INVALID: {
+    status: 400,
+    hint: 'Fix the rule expression at the named line and column; GET /v1/risk/features lists the features it may use.',
+  },
+  CORDON_ERR_APPEAL_CLOSED: {
+    status: 409,
+    hint: 'The appeal window for this decision has passed, or the decision was already appealed.',
+  },
   CORDON_ERR_POLICY_INVALID: {
     status: 400,
     hint: 'Fix the policy file at the named line and path; its examples must hold.',

@@ -2,6 +2,7 @@ import type { AccessRepository, AssignmentRepository, StaffRepository } from '..
 import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
+import type { RiskRepository } from '../risk/risk.ports';
 import type { TraceRepository } from '../trace/trace.ports';
 import type { VaultRepository } from '../vault/vault.ports';
 import type { WatchRepository } from '../watch/watch.ports';
@@ -17,6 +18,7 @@ export interface Repositories {
   access: AccessRepository;
   watch: WatchRepository;
   trace: TraceRepository;
+  risk: RiskRepository;
 }
 
 /** Small key/value facts about the installation (schema version, keyring id, ledger origin). */

@@ -21,6 +21,8 @@ export interface KeyProvider {
   contentKey(): Buffer;
   /** FF1 key for phone-shaped tokens. */
   tokenKey(): Buffer;
+  /** HMAC key for the risk engine's pseudonyms (accounts, devices, phones, addresses, IPs in its state store). */
+  riskKey(): Buffer;
   /** C2SP signed-note signer key string for the ledger's checkpoints and erasure receipts. */
   noteSignerKey(): string;
 }

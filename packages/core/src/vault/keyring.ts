@@ -27,6 +27,7 @@ export class LocalKeyring implements KeyProvider {
   private readonly indexKeys = new Map<string, Buffer>();
   private readonly content: Buffer;
   private readonly token: Buffer;
+  private readonly risk: Buffer;
   private readonly signer: string;
 
   constructor(
@@ -54,6 +55,7 @@ export class LocalKeyring implements KeyProvider {
     }
     this.content = deriveKey(root, 'content-fingerprint');
     this.token = deriveKey(root, 'ff1-token');
+    this.risk = deriveKey(root, 'risk-pseudonym');
     this.signer = file.noteSigner;
   }
 
@@ -100,6 +102,10 @@ export class LocalKeyring implements KeyProvider {
 
   tokenKey(): Buffer {
     return this.token;
+  }
+
+  riskKey(): Buffer {
+    return this.risk;
   }
 
   noteSignerKey(): string {

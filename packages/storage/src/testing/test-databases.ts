@@ -65,7 +65,7 @@ export async function testDatabases(): Promise<TestDatabase[]> {
 export async function resetDatabase(database: Database): Promise<void> {
   await sql`truncate erasure_receipts, orders, customer_keys, customers, api_keys, ledger_entries, ledger_nodes,
     ledger_checkpoints, ledger_cosignatures, cordon_meta, staff_sessions, staff_tokens, staff_credentials, staff,
-    tickets, deliveries, merchant_orders, access_grants, break_glass, security_alerts, export_subjects, exports, watch_events, watch_state, staff_holds, canaries, incident_affected, incident_log, incidents`.execute(
+    tickets, deliveries, merchant_orders, access_grants, break_glass, security_alerts, export_subjects, exports, watch_events, watch_state, staff_holds, canaries, incident_affected, incident_log, incidents, risk_appeals, risk_reviews, risk_decisions, risk_rule_log, risk_promotions, risk_list_prices`.execute(
     database.db,
   );
   await sql`update ledger_head set size = 0, frontier = '\\x'::bytea where id = 1`.execute(database.db);
