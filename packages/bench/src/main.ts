@@ -2,12 +2,13 @@ import { parseArgs } from 'node:util';
 import { accessBench } from './access.bench';
 import { ledgerBench } from './ledger.bench';
 import { type Figure, formatFigure, passes } from './report';
+import { riskBench } from './risk.bench';
 import { traceBench } from './trace.bench';
 import { vaultBench } from './vault.bench';
 
 /**
  * `npm run bench`: every figure is measured in this run and printed beside its target or peer.
- * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access|trace` runs one suite; `--json` for scripts.
+ * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access|trace|risk` runs one suite; `--json` for scripts.
  */
 const { values } = parseArgs({
   options: {
@@ -64,6 +65,19 @@ if (!values.only || values.only === 'trace') {
       maskedRows: values.quick ? 50 : 200,
       showProgress,
       postgres: !values['no-postgres'],
+    }),
+  );
+}
+if (!values.only || values.only === 'risk') {
+  print(
+    await riskBench({
+      orders: values.quick ? 20_000 : 100_000,
+      batch: 100,
+      seconds: values.quick ? 3 : 10,
+      connections: 64,
+      showProgress,
+      postgres: !values['no-postgres'],
+      redisUrl: process.env.CORDON_REDIS_URL ?? 'redis://127.0.0.1:6379',
     }),
   );
 }
