@@ -401,6 +401,8 @@ async function scoreLoad(
   source: BodySource,
   connections: number,
   seconds: number,
+  /** Offered requests per second across all servers (open-loop pacing); absent = as fast as answered. */
+  rate?: number,
 ): Promise<Load> {
   let firstError: string | undefined;
   const runs = urls.map((url) =>
@@ -408,6 +410,7 @@ async function scoreLoad(
       url,
       connections: Math.max(1, Math.round(connections / urls.length)),
       duration: seconds,
+      ...(rate ? { overallRate: Math.round(rate / urls.length) } : {}),
       requests: [
         {
           method: 'POST',
@@ -481,6 +484,23 @@ async function measured(
     `${load.ok} answered 200, ${stored} decisions stored (${source.issued} requests issued), p99 ${load.p99} ms`,
   );
   return { load, missing: Math.max(0, load.ok - stored) };
+}
+
+/**
+ * The latency target belongs to a rate: p99 ≤ 20 ms *at* 2,000 decisions/s. Closed-loop load with many
+ * connections measures the most the server can do, and its latency is just connections ÷ throughput
+ * (Little's law); this run offers a fixed 2,000 requests/s instead and measures what they see.
+ */
+async function atRate(
+  rate: number,
+  urls: readonly string[],
+  key: string,
+  templates: readonly BodyTemplate[],
+  tag: string,
+  options: RiskBenchOptions,
+): Promise<Load> {
+  progress(options.showProgress, `POST /v1/risk/score offered at ${rate}/s for ${options.seconds} s`);
+  return scoreLoad(urls, key, new BodySource(templates, tag), options.connections, options.seconds, rate);
 }
 
 async function redisAnswers(url: string): Promise<Redis | undefined> {
@@ -565,21 +585,31 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
         options,
         pgDb,
       );
+      const paced = await atRate(2_000, [server.url], scorer, templates, `r${run}`, options);
       await server.stop();
       stops.pop();
       figures.push(
         {
           suite: SUITE,
-          name: `POST /v1/risk/score, PostgreSQL, ${options.connections} connections, 1 order/request`,
+          name: `POST /v1/risk/score, PostgreSQL, ${options.connections} connections (closed loop), 1 order/request`,
           value: load.rps,
           unit: 'decisions/s',
           target: { op: '>=', value: 2_000 },
         },
-        { suite: SUITE, name: '  POST /v1/risk/score p50', value: load.p50, unit: 'ms' },
+        { suite: SUITE, name: '  closed-loop p50 (= connections ÷ throughput)', value: load.p50, unit: 'ms' },
+        { suite: SUITE, name: '  closed-loop p99', value: load.p99, unit: 'ms' },
         {
           suite: SUITE,
-          name: '  POST /v1/risk/score p99',
-          value: load.p99,
+          name: '  offered 2,000/s: answered',
+          value: paced.rps,
+          unit: 'decisions/s',
+          target: { op: '>=', value: 1_980 },
+        },
+        { suite: SUITE, name: '  offered 2,000/s: p50', value: paced.p50, unit: 'ms' },
+        {
+          suite: SUITE,
+          name: '  offered 2,000/s: p99',
+          value: paced.p99,
           unit: 'ms',
           target: { op: '<=', value: 20 },
         },

@@ -134,6 +134,24 @@ export class KyselyLedgerRepository implements LedgerRepository {
     }));
   }
 
+  async entriesWithActions(from: number, to: number, actions: readonly string[]): Promise<StoredEntry[]> {
+    if (actions.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('ledger_entries')
+      .select(['seq', 'leaf_hash', 'body', 'time'])
+      .where('seq', '>=', from)
+      .where('seq', '<', to)
+      .where('action', 'in', [...actions])
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      leafHash: buf(r.leaf_hash),
+      body: r.body ? buf(r.body) : null,
+      time: r.time,
+    }));
+  }
+
   async seqsForCustomer(customerId: string, limit: number): Promise<number[]> {
     const r = await sql<{ seq: number }>`
       select seq from ledger_entries where customer_ids @> array[${customerId}]::text[] order by seq limit ${limit}`.execute(

@@ -30,6 +30,8 @@ export interface LedgerRepository {
   /** Root hash of the current tree (from the stored frontier). */
   head(): Promise<{ size: number; rootHash: Buffer }>;
   entries(from: number, to: number): Promise<StoredEntry[]>;
+  /** Entries in [from, to) whose action is one of `actions` (the others are skipped in SQL). */
+  entriesWithActions(from: number, to: number, actions: readonly string[]): Promise<StoredEntry[]>;
   /** Entry sequence numbers that mention a customer (or staff actor), ascending. */
   seqsForCustomer(customerId: string, limit: number): Promise<number[]>;
   seqsForActor(

@@ -1,7 +1,14 @@
 import type { OrderInput } from '../vault/interchange';
-import { buildFeatures, type Features, orderFacts, type PriceBook, type RiskKeyFn } from './features';
+import {
+  buildFeatures,
+  type Features,
+  type OrderFacts,
+  orderFacts,
+  type PriceBook,
+  type RiskKeyFn,
+} from './features';
 import type { Promotion, RiskContext } from './promotion';
-import type { RiskStateStore } from './risk-state.ports';
+import type { RiskObservation, RiskObservationResult, RiskStateStore } from './risk-state.ports';
 import type { RuleSet } from './rules';
 import { type RiskVerdict, scoreFeatures } from './scoring';
 
@@ -23,20 +30,34 @@ export interface RiskEngineDeps {
   promotions: readonly Promotion[];
   prices: PriceBook;
   timer?: () => number;
+  /** Build every declared feature, not only those the rules read (backtests and benchmarks that export them). */
+  allFeatures?: boolean;
+}
+
+interface PendingObservation {
+  observations: RiskObservation[];
+  resolve: (results: RiskObservationResult[]) => void;
+  reject: (error: unknown) => void;
 }
 
 /**
  * The scoring pipeline: order → pseudonymised observation → state store (velocity, clusters,
  * promotion counters) → features → rules → verdict. Holds no storage of its own; the service swaps
  * rule sets and promotions in when they change.
+ *
+ * Concurrent requests' observations are sent to the store together (one `observeMany` per turn of
+ * the event loop), so a shared Redis store sees one pipeline instead of one round trip per order.
  */
 export class RiskEngine {
   private ruleSet: RuleSet;
+  private needed: ReadonlySet<string> | undefined;
   private promotions: readonly Promotion[];
   private prices: PriceBook;
+  private pending: PendingObservation[] = [];
 
   constructor(private readonly deps: RiskEngineDeps) {
     this.ruleSet = deps.ruleSet;
+    this.needed = this.neededFeatures(deps.ruleSet);
     this.promotions = deps.promotions;
     this.prices = deps.prices;
   }
@@ -47,6 +68,7 @@ export class RiskEngine {
 
   setRuleSet(ruleSet: RuleSet): void {
     this.ruleSet = ruleSet;
+    this.needed = this.neededFeatures(ruleSet);
   }
 
   setPromotions(promotions: readonly Promotion[]): void {
@@ -55,6 +77,13 @@ export class RiskEngine {
 
   setPrices(prices: PriceBook): void {
     this.prices = prices;
+  }
+
+  private neededFeatures(ruleSet: RuleSet): ReadonlySet<string> | undefined {
+    if (this.deps.allFeatures) return undefined;
+    const needed = new Set<string>(['context_missing']);
+    for (const r of ruleSet.rules) for (const f of r.features) needed.add(f);
+    return needed;
   }
 
   async score(request: ScoreRequest): Promise<ScoredOrder> {
@@ -67,18 +96,40 @@ export class RiskEngine {
     const facts = requests.map((r) =>
       orderFacts(r.order, r.context, this.promotions, this.prices, this.deps.key),
     );
-    const states =
-      facts.length === 1
-        ? [await this.deps.store.observe((facts[0] as (typeof facts)[number]).observation)]
-        : await this.deps.store.observeMany(facts.map((f) => f.observation));
+    const states = await this.observe(facts.map((f) => f.observation));
     const ruleSet = this.ruleSet;
+    const needed = this.needed;
     return requests.map((request, i) => {
       const features = buildFeatures(
         request.order,
-        facts[i] as (typeof facts)[number],
-        states[i] as (typeof states)[number],
+        facts[i] as OrderFacts,
+        states[i] as RiskObservationResult,
+        needed,
       );
       return { request, features, verdict: scoreFeatures(ruleSet, features, this.deps.timer) };
     });
+  }
+
+  private observe(observations: RiskObservation[]): Promise<RiskObservationResult[]> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ observations, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    const all = batch.flatMap((p) => p.observations);
+    try {
+      const results = await this.deps.store.observeMany(all);
+      let at = 0;
+      for (const p of batch) {
+        p.resolve(results.slice(at, at + p.observations.length));
+        at += p.observations.length;
+      }
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
   }
 }

@@ -11,6 +11,9 @@ const actionMap: Partial<Record<LedgerEntry['action'], WatchAction>> = {
   login: 'login',
 };
 
+/** The ledger actions that can become watch events; the watcher reads only entries with these. */
+export const WATCHED_LEDGER_ACTIONS: readonly string[] = Object.keys(actionMap);
+
 /**
  * The watch event a ledger entry stands for, or undefined when it is not a person's access (system
  * credentials, ingestion, key and staff administration, export requests before their download).

@@ -4,7 +4,7 @@ import type { RequestContext } from '../shared/context';
 import type { Clock } from '../shared/ports';
 import type { Repositories, UnitOfWork } from '../shared/unit-of-work';
 import { toWatchEvent, type WatchEvent } from './event';
-import { watchEventFromLedger } from './ledger-feed';
+import { WATCHED_LEDGER_ACTIONS, watchEventFromLedger } from './ledger-feed';
 import { WatchEngine } from './watch.engine';
 import { severityRank, type WatchAlert, type WatchSeverity } from './watch-alert';
 import type { WatchConfig } from './watch-config';
@@ -93,8 +93,12 @@ export class LiveWatcher {
       const engine = this.engine;
       const size = await repos.ledger.size();
       const to = Math.min(size, this.cursors.ledger + 1 + batch);
+      // Only entries that can be a person's access are read and decoded; ingestion, risk decisions
+      // and administration are skipped in SQL, and the cursor still moves past them.
       const ledgerRows =
-        to > this.cursors.ledger + 1 ? await repos.ledger.entries(this.cursors.ledger + 1, to) : [];
+        to > this.cursors.ledger + 1
+          ? await repos.ledger.entriesWithActions(this.cursors.ledger + 1, to, WATCHED_LEDGER_ACTIONS)
+          : [];
       const external = await repos.watch.eventsAfter(this.cursors.events, batch);
       const events: WatchEvent[] = [];
       for (const row of ledgerRows) {
@@ -107,15 +111,15 @@ export class LiveWatcher {
       const alerts: WatchAlert[] = [];
       for (const event of events) alerts.push(...engine.push(event));
       alerts.push(...engine.flush(now.getTime()));
-      const last = ledgerRows[ledgerRows.length - 1];
-      if (last) this.cursors.ledger = last.seq;
+      const scannedLedger = to > this.cursors.ledger + 1;
+      if (scannedLedger) this.cursors.ledger = to - 1;
       const lastExternal = external[external.length - 1];
       if (lastExternal) this.cursors.events = lastExternal.seq;
       for (const alert of alerts) {
         const contained = await this.store(repos, alert, now);
         notify.push({ alert, contained });
       }
-      const moved = ledgerRows.length > 0 || external.length > 0;
+      const moved = scannedLedger || external.length > 0;
       if (
         alerts.length > 0 ||
         (moved && now.getTime() - this.savedAt > (this.deps.options.persistEveryMs ?? 10_000))
