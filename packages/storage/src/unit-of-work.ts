@@ -1,4 +1,4 @@
-import type { LedgerEntryInput, Repositories, UnitOfWork } from '@cordon/core';
+import type { LedgerEntry, LedgerEntryInput, Repositories, UnitOfWork } from '@cordon/core';
 import type { Kysely } from 'kysely';
 import { KyselyAccessRepository } from './access.repository';
 import { KyselyApiKeyRepository } from './apikey.repository';
@@ -76,7 +76,7 @@ class BatchLoader<T> {
 
 interface PendingAppend {
   entries: LedgerEntryInput[];
-  resolve: () => void;
+  resolve: (appended: LedgerEntry[]) => void;
   reject: (error: unknown) => void;
 }
 
@@ -129,11 +129,23 @@ export class KyselyUnitOfWork implements UnitOfWork {
     fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
   ): Promise<T> {
     const { result, entries } = await fn(this.pooled);
-    await new Promise<void>((resolve, reject) => {
+    await this.append(entries);
+    return result;
+  }
+
+  async runRecorded<T>(
+    fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
+  ): Promise<{ result: T; appended: LedgerEntry[] }> {
+    const { result, entries } = await this.run(fn);
+    return { result, appended: await this.append(entries) };
+  }
+
+  private append(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    return new Promise<LedgerEntry[]>((resolve, reject) => {
       this.queue.push({ entries, resolve, reject });
       if (!this.draining) void this.drain();
     });
-    return result;
   }
 
   private async drain(): Promise<void> {
@@ -148,13 +160,16 @@ export class KyselyUnitOfWork implements UnitOfWork {
         }
         const group = this.queue.splice(0, take);
         try {
-          await this.run((repos) => repos.ledger.append(group.flatMap((g) => g.entries)));
-          for (const g of group) g.resolve();
+          const appended = await this.run((repos) => repos.ledger.append(group.flatMap((g) => g.entries)));
+          let at = 0;
+          for (const g of group) {
+            g.resolve(appended.slice(at, at + g.entries.length));
+            at += g.entries.length;
+          }
         } catch {
           for (const g of group) {
             try {
-              await this.run((repos) => repos.ledger.append(g.entries));
-              g.resolve();
+              g.resolve(await this.run((repos) => repos.ledger.append(g.entries)));
             } catch (error) {
               g.reject(error);
             }

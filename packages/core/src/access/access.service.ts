@@ -74,6 +74,11 @@ const containedActions: readonly PolicyAction[] = ['reveal', 'export', 'break_gl
 
 type Decided = { decision: PolicyDecision; staff: StaffMember | undefined };
 
+/** What a reveal's transaction decided, before its ledger entry is appended. */
+type RevealOutcome =
+  | { error: CordonError }
+  | { value: Omit<RevealResult, 'ledgerSeq'>; alert: SecurityAlertRow | undefined };
+
 /**
  * Purpose-bound access: every staff read and reveal is decided by the policy against the person's own
  * tickets, deliveries and counters, inside the transaction that records it. Grants and denials alike
@@ -222,8 +227,9 @@ export class AccessService implements AccessGuard {
 
   /**
    * Reveals plaintext fields of one customer or order for a stated purpose and reference (or, with
-   * `breakGlass`, without an assignment). The decision, the quota counter, the decryption and the
-   * ledger entry happen in one transaction; a denial is recorded with its code and then raised.
+   * `breakGlass`, without an assignment). The decision, the quota counter and the decryption happen
+   * in one transaction, the ledger entry in the next group commit, and nothing is returned before it
+   * has committed; a denial is recorded with its code and then raised.
    */
   async reveal(ctx: RequestContext, raw: unknown): Promise<RevealResult> {
     const parsed = revealRequestSchema.safeParse(raw);
@@ -234,7 +240,10 @@ export class AccessService implements AccessGuard {
     const purpose = input.purpose ?? ctx.purpose ?? (input.breakGlass ? 'break_glass' : undefined);
     const reference = input.reference ?? ctx.reference;
     const rctx: RequestContext = { ...ctx, purpose, reference };
-    const outcome = await this.deps.uow.run(async (repos) => {
+    // The decision, counters, break-glass records and decryption commit in one transaction (run in
+    // parallel with other people's reveals); the entry then joins a shared group-commit append, and
+    // the plaintext is released only once that has committed (ADR 0011).
+    const { result: outcome, appended } = await this.deps.uow.runRecorded<RevealOutcome>(async (repos) => {
       const now = this.deps.clock.now();
       const order = input.orderId ? await repos.vault.findOrder(input.orderId) : undefined;
       const customer = input.customerId ? await repos.vault.findCustomer(input.customerId) : undefined;
@@ -255,15 +264,17 @@ export class AccessService implements AccessGuard {
         fields: input.fields,
       };
       if (!decision.allowed) {
-        await repos.ledger.append([
-          entryFor(rctx, now, ledgerAction, {
-            ...subject,
-            outcome: 'denied',
-            errorCode: decision.code,
-            detail: decision.ruleId ? { rule: decision.ruleId } : undefined,
-          }),
-        ]);
-        return { error: AccessService.denial(decision) as CordonError };
+        return {
+          result: { error: AccessService.denial(decision) as CordonError },
+          entries: [
+            entryFor(rctx, now, ledgerAction, {
+              ...subject,
+              outcome: 'denied',
+              errorCode: decision.code,
+              detail: decision.ruleId ? { rule: decision.ruleId } : undefined,
+            }),
+          ],
+        };
       }
       // Existence is reported only to someone the policy allowed, so probing ids tells nothing.
       if (!exists || !customerId || !staff) {
@@ -272,10 +283,12 @@ export class AccessService implements AccessGuard {
           `No ${input.orderId ? 'order' : 'customer'} with that id (or it was erased).`,
           { id: input.orderId ?? input.customerId ?? null },
         );
-        await repos.ledger.append([
-          entryFor(rctx, now, ledgerAction, { ...subject, outcome: 'denied', errorCode: error.code }),
-        ]);
-        return { error };
+        return {
+          result: { error },
+          entries: [
+            entryFor(rctx, now, ledgerAction, { ...subject, outcome: 'denied', errorCode: error.code }),
+          ],
+        };
       }
       const fields = await this.deps.vault.revealFields(
         repos,
@@ -317,31 +330,33 @@ export class AccessService implements AccessGuard {
         await repos.access.insertAlert(alert);
       }
       await repos.access.recordGrants(grants);
-      const [entry] = await repos.ledger.append([
-        entryFor(rctx, now, ledgerAction, {
-          ...subject,
-          detail: breakGlassId
-            ? { rule: decision.ruleId, breakGlass: breakGlassId }
-            : { rule: decision.ruleId },
-        }),
-      ]);
-      if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned nothing');
       return {
-        value: {
-          customerId,
-          orderId: input.orderId,
-          fields,
-          purpose,
-          reference,
-          ledgerSeq: entry.seq,
-          breakGlassId,
-        } satisfies RevealResult,
-        alert,
+        result: {
+          value: {
+            customerId,
+            orderId: input.orderId,
+            fields,
+            purpose,
+            reference,
+            breakGlassId,
+          },
+          alert,
+        },
+        entries: [
+          entryFor(rctx, now, ledgerAction, {
+            ...subject,
+            detail: breakGlassId
+              ? { rule: decision.ruleId, breakGlass: breakGlassId }
+              : { rule: decision.ruleId },
+          }),
+        ],
       };
     });
     if ('error' in outcome) throw outcome.error;
+    const entry = appended[0];
+    if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned nothing');
     if (outcome.alert) this.deps.onAlert?.(outcome.alert);
-    return outcome.value;
+    return { ...outcome.value, ledgerSeq: entry.seq } satisfies RevealResult;
   }
 
   /** Break-glass uses awaiting (or past) review, for security admins and the DPO. */

@@ -330,6 +330,37 @@ for (const backend of backends) {
         expect(JSON.stringify(page)).not.toContain('13812345678');
       });
 
+      it('releases nothing when the ledger entry cannot be written', async () => {
+        // Every new ledger row is refused (a check constraint that no row passes, for new rows only).
+        await sql`alter table ledger_entries add constraint refuse_all check (false) not valid`.execute(
+          runtime.database.db,
+        );
+        try {
+          const r = await reveal('a1', {
+            customerId: 'C1',
+            fields: ['phone'],
+            purpose: 'customer_support',
+            reference: 'T1',
+          });
+          expect(r.statusCode).toBe(500);
+          expect(r.body).not.toContain('13812345678');
+        } finally {
+          await sql`alter table ledger_entries drop constraint refuse_all`.execute(runtime.database.db);
+        }
+        // Fail closed: the grant was counted (a quota unit is spent), nothing was shown, and the next
+        // reveal works and is ledgered.
+        const again = await reveal('a1', {
+          customerId: 'C1',
+          fields: ['phone'],
+          purpose: 'customer_support',
+          reference: 'T1',
+        });
+        expect(again.statusCode, again.body).toBe(200);
+        expect(
+          (await ledgerOf('a1')).filter((e) => e.action === 'reveal' && e.outcome === 'allowed'),
+        ).toHaveLength(1);
+      });
+
       it('reveals an order address only through orderId', async () => {
         const r = await reveal('a1', {
           orderId: 'O1',
