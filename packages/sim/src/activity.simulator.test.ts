@@ -274,16 +274,31 @@ describe('StaffActivitySimulation', () => {
     const byId = new Map(run.exports.map((x) => [x.id, x]));
     for (const x of run.exports) expect(x.approver).not.toBe(x.requester);
     const abuse = run.truth.scenarios.find((s) => s.name === 'export-abuse');
+    const steps = new Map<string, string[]>();
     run.events.forEach((e, k) => {
       if (e.action !== 'export' || !e.reference?.startsWith('EXP')) return;
       const record = byId.get(e.reference);
-      expect(record?.requester).toBe(e.actor);
+      expect(e.export).toBe(e.reference);
+      steps.set(e.reference, [...(steps.get(e.reference) ?? []), e.stage ?? '']);
       expect(record?.count).toBe(e.count);
+      if (e.stage === 'approve') {
+        expect(record?.approver).toBe(e.actor);
+        expect(e.requester).toBe(record?.requester);
+        expect(e.ts).toBe(record?.approvedAt);
+      } else {
+        expect(record?.requester).toBe(e.actor);
+        expect(e.ts).toBe(e.stage === 'request' ? record?.requestedAt : record?.downloadedAt);
+      }
       if (run.scenarioOf[k] === 'export-abuse') {
+        expect(abuse?.actors).toContain(e.actor);
         expect(record?.approver).toBe(abuse?.actors[1]);
         expect(ms(record?.approvedAt ?? '') - ms(record?.requestedAt ?? '')).toBeLessThanOrEqual(6 * 60_000);
       }
     });
+    // Every export downloaded in the period was requested, approved and downloaded, in that order.
+    for (const x of run.exports)
+      if (ms(x.requestedAt) >= ms(run.truth.start))
+        expect(steps.get(x.id)).toEqual(['request', 'approve', 'download']);
   });
 });
 

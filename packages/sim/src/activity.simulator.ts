@@ -373,6 +373,8 @@ export class StaffActivitySimulation implements ActivityContext {
     for (const t of this.trackers) {
       if (event.scenario === t.plan.name) t.events += 1;
       if (event.outcome !== 'allowed' || !TOUCHING.has(event.action)) continue;
+      // An export's request and approval hand out nothing; its download does.
+      if (event.stage === 'request' || event.stage === 'approve') continue;
       if (!t.actors.has(event.actor) || event.ts < t.plan.startMs || event.ts >= t.plan.endMs) continue;
       t.touched.add(event);
       if (event.scenario === t.plan.name) t.harvested.add(event);
@@ -619,5 +621,8 @@ function toRecord(event: SimEvent): WatchEventRecord {
     ...(event.ip !== undefined ? { ip: event.ip } : {}),
     ...(event.device !== undefined ? { device: event.device } : {}),
     system: event.system,
+    ...(event.stage !== undefined ? { stage: event.stage } : {}),
+    ...(event.exportId !== undefined ? { export: event.exportId } : {}),
+    ...(event.requester !== undefined ? { requester: event.requester } : {}),
   };
 }

@@ -29,6 +29,12 @@ export interface SimEvent {
   ip?: string;
   device?: string;
   system: string;
+  /** Export events: the step (request, approve — by the approver — or download, the default). */
+  stage?: 'request' | 'approve' | 'download';
+  /** Export events: the export's id (`exports.ndjson`). */
+  exportId?: string;
+  /** Export approvals: whose export it is. */
+  requester?: string;
   /** The insider scenario that injected the event; never written to the events file. */
   scenario?: string;
 }
@@ -47,6 +53,9 @@ export interface WatchEventRecord {
   ip?: string;
   device?: string;
   system: string;
+  stage?: 'request' | 'approve' | 'download';
+  export?: string;
+  requester?: string;
 }
 
 /** One line of `tickets.ndjson` (core's `ticketSchema`). */

@@ -366,7 +366,10 @@ export class BenignWork {
     return items;
   }
 
-  /** Requests an export, has it approved by someone else, and downloads it (the watch event). */
+  /**
+   * Requests an export, has it approved by someone else, and downloads it: three watch events (the
+   * request by the requester, the approval by the approver, the download), all naming the export.
+   */
   approvedExport(
     person: StaffProfile,
     day: number,
@@ -396,13 +399,37 @@ export class BenignWork {
       approvedAt,
       downloadedAt,
     });
-    this.event(person, day, downloadedAt, {
+    const tag = plan.scenario !== undefined ? { scenario: plan.scenario } : {};
+    this.event(person, day, requestedAt, {
       action: 'export',
+      stage: 'request',
+      exportId: id,
       count: plan.count,
       purpose: plan.purpose,
       reference: id,
       system: 'cordon',
-      ...(plan.scenario !== undefined ? { scenario: plan.scenario } : {}),
+      ...tag,
+    });
+    this.event(approver, day, approvedAt, {
+      action: 'export',
+      stage: 'approve',
+      exportId: id,
+      requester: person.id,
+      count: plan.count,
+      purpose: plan.purpose,
+      reference: id,
+      system: 'cordon',
+      ...tag,
+    });
+    this.event(person, day, downloadedAt, {
+      action: 'export',
+      stage: 'download',
+      exportId: id,
+      count: plan.count,
+      purpose: plan.purpose,
+      reference: id,
+      system: 'cordon',
+      ...tag,
     });
   }
 

@@ -9,6 +9,15 @@ import { externalId, isoTime } from '../vault/interchange';
 export const watchActions = ['view', 'search', 'reveal', 'export', 'print', 'login', 'query'] as const;
 export type WatchAction = (typeof watchActions)[number];
 
+/**
+ * The steps of a two-person export: the requester asks (`request`), a second person approves
+ * (`approve`: the event's actor is the approver, `requester` whose export it is), the requester
+ * downloads (`download`, the default: the only step that hands out customer data). Requests and
+ * approvals touch no customer; watch reads them for the export's size, timing and who approved it.
+ */
+export const exportStages = ['request', 'approve', 'download'] as const;
+export type ExportStage = (typeof exportStages)[number];
+
 export const watchEventSchema = z.strictObject({
   ts: isoTime,
   actor: externalId,
@@ -28,6 +37,12 @@ export const watchEventSchema = z.strictObject({
   ip: z.string().min(2).max(64).optional(),
   device: z.string().min(1).max(128).optional(),
   system: z.string().min(1).max(64).optional(),
+  /** Export events only: which step (default `download`). */
+  stage: z.enum(exportStages).optional(),
+  /** Export events only: the export's id, shared by its request, approval and download. */
+  export: externalId.optional(),
+  /** Export approvals only: who asked for the export. */
+  requester: externalId.optional(),
 });
 export type WatchEventInput = z.infer<typeof watchEventSchema>;
 
@@ -47,6 +62,12 @@ export interface WatchEvent {
   ip?: string | undefined;
   device?: string | undefined;
   system: string;
+  /** Export events: the step (absent on other actions; a download when absent on an export). */
+  stage?: ExportStage | undefined;
+  /** Export events: the export's id, when known. */
+  exportId?: string | undefined;
+  /** Export approvals: whose export was approved. */
+  requester?: string | undefined;
   /** Where the event came from: a ledger sequence number, or a line of an imported file. */
   source?: { ledgerSeq?: number | undefined; line?: number | undefined } | undefined;
 }
@@ -67,6 +88,23 @@ export function toWatchEvent(input: WatchEventInput, source?: WatchEvent['source
     ip: input.ip,
     device: input.device,
     system: input.system ?? 'external',
+    ...(input.action === 'export' ? exportFields(input) : {}),
     source,
   };
+}
+
+function exportFields(input: WatchEventInput): Pick<WatchEvent, 'stage' | 'exportId' | 'requester'> {
+  const out: Pick<WatchEvent, 'stage' | 'exportId' | 'requester'> = { stage: input.stage ?? 'download' };
+  if (input.export !== undefined) out.exportId = input.export;
+  if (input.requester !== undefined && input.stage === 'approve') out.requester = input.requester;
+  return out;
+}
+
+/**
+ * Whether the event handed customer data to its actor (every action but logins, export requests and
+ * export approvals): what counts as exposure.
+ */
+export function isAccess(event: Pick<WatchEvent, 'action' | 'stage'>): boolean {
+  if (event.action === 'login') return false;
+  return event.action !== 'export' || event.stage === undefined || event.stage === 'download';
 }

@@ -16,7 +16,7 @@ export interface ExportBaseline {
 }
 
 /** Export days needed before a size baseline counts. */
-const MIN_EXPORT_DAYS = 3;
+export const MIN_EXPORT_DAYS = 3;
 
 /**
  * Export sizes are set by what was asked for (a period, a segment), so a quarter of the median is

@@ -21,6 +21,8 @@ export const watchReasonCodes = [
   'search_sweep',
   'id_enumeration',
   'export_spike',
+  'export_approval',
+  'cover_reference',
   'quota_hugging',
   'undelivered_orders',
   'low_and_slow',

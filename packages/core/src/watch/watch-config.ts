@@ -76,6 +76,22 @@ export interface WatchConfig {
    */
   exportLagDays: number;
   exportMemoryDays: number;
+  /**
+   * An export approval this soon after its request is a rubber stamp (too soon to have read the
+   * filter, purpose and recipient); see the export-approval detector.
+   */
+  rubberStampMs: number;
+  /** An approved export this many times the requester's usual export day (own, else peers') is large. */
+  approvalSizeFactor: number;
+  /** Days over which the same approver approving a requester's exports is counted. */
+  exportPairDays: number;
+  /** Approvals of one requester's exports by one approver (and ¾ of them) before the pair is a flag. */
+  pairMinApprovals: number;
+  /**
+   * Customers in a staff-day reached naming one of one's own tickets about someone else, at which the
+   * cover-reference detector reaches levels 1, 2, 3.
+   */
+  coverLevels: [number, number, number];
   /** Devices or networks in a day must exceed the baseline median by at least this many. */
   minDeviceExcess: number;
   /** A device or network first seen within this many days is new (see isNovelSession). */
@@ -133,6 +149,11 @@ export const defaultWatchConfig: Readonly<WatchConfig> = Object.freeze({
   levelWeights: [1, 3, 6],
   minVolumeExcess: 25,
   minExportExcess: 200,
+  rubberStampMs: 10 * MIN,
+  approvalSizeFactor: 2,
+  exportPairDays: 30,
+  pairMinApprovals: 3,
+  coverLevels: [1, 2, 4],
   minDeviceExcess: 2,
   exportLagDays: 14,
   exportMemoryDays: 120,
@@ -174,6 +195,7 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
     'followUpMs',
     'halfLifeMs',
     'quietMs',
+    'rubberStampMs',
   ] as const) {
     if (!Number.isFinite(c[key]) || c[key] < 0) bad(key, 'must be a non-negative number of milliseconds');
   }
@@ -192,6 +214,8 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
     'minEvidence',
     'exportLagDays',
     'exportMemoryDays',
+    'exportPairDays',
+    'pairMinApprovals',
   ] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 0) bad(key, 'must be a whole number ≥ 0');
   }
@@ -199,7 +223,7 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
   if (!(c.halfLifeMs > 0)) bad('halfLifeMs', 'must be positive');
   if (!(c.priorStrength > 0) || !(c.concentration > 0))
     bad('priorStrength', 'priorStrength and concentration must be positive');
-  for (const key of ['surpriseLevels', 'zLevels', 'levelWeights'] as const) {
+  for (const key of ['surpriseLevels', 'zLevels', 'levelWeights', 'coverLevels'] as const) {
     const v = c[key];
     if (
       v.length !== 3 ||
@@ -210,6 +234,7 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
   const s = c.severityScores;
   if (!(s.low > 0 && s.medium >= s.low && s.high >= s.medium && s.critical >= s.high))
     bad('severityScores', 'must be positive and non-decreasing from low to critical');
+  if (!(c.approvalSizeFactor >= 1)) bad('approvalSizeFactor', 'must be at least 1');
   if (!(c.quotaHugFraction > 0 && c.quotaHugFraction <= 1)) bad('quotaHugFraction', 'must be in (0, 1]');
   return c;
 }

@@ -50,6 +50,13 @@ export interface WatchContextInput {
   minPeers?: number;
 }
 
+/** What watch knows of a ticket named as an event's reference. */
+export interface WatchTicketRef {
+  assignee: string;
+  customerId: string;
+  orderId: string | null;
+}
+
 interface Interval {
   from: number;
   to: number;
@@ -74,6 +81,7 @@ export class WatchContext {
   private readonly orderById = new Map<string, { customerId: string; status: string; createdAt: number }>();
   private readonly deliveredAt = new Map<string, number>();
   private readonly merchantWindows = new Map<string, Windows>();
+  private readonly ticketById = new Map<string, WatchTicketRef>();
 
   constructor(input: WatchContextInput) {
     const minPeers = input.minPeers ?? 4;
@@ -106,6 +114,11 @@ export class WatchContext {
         from: t.openedAt.getTime(),
         to: t.closedAt ? t.closedAt.getTime() : Number.POSITIVE_INFINITY,
       };
+      this.ticketById.set(t.id, {
+        assignee: t.assignee,
+        customerId: t.customerId,
+        orderId: t.orderId ?? null,
+      });
       push(this.ticketWindows, t.assignee, 'c', t.customerId, w);
       if (t.orderId) push(this.ticketWindows, t.assignee, 'o', t.orderId, w);
     }
@@ -167,6 +180,11 @@ export class WatchContext {
   /** Whether any order data was given (the undelivered-order detector sleeps without it). */
   hasOrders(): boolean {
     return this.orderById.size > 0;
+  }
+
+  /** A ticket by id: whose it is and which customer (and order) it is about; undefined when unknown. */
+  ticket(id: string): WatchTicketRef | undefined {
+    return this.ticketById.get(id);
   }
 
   /**

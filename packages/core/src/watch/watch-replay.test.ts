@@ -27,6 +27,8 @@ const events = [
   event({ ts: T + H, actor: 'r1', action: 'view', customers: ['C1', 'C2'] }),
   event({ ts: T + 2 * H, actor: 'r2', action: 'reveal', customers: ['C2', 'C3'] }),
   event({ ts: T + 2 * H, actor: 'r2', action: 'view', customers: ['C3'], outcome: 'denied' }),
+  event({ ts: T + 2 * H, actor: 'r2', action: 'export', stage: 'request', count: 700 }),
+  event({ ts: T + 2 * H, actor: 'r1', action: 'export', stage: 'approve', count: 700, requester: 'r2' }),
   event({ ts: T + 3 * H, actor: 'r2', action: 'export', customers: [], count: 500 }),
   event({ ts: T + 4 * H, actor: 'r1', action: 'view', customers: ['C9'] }),
   event({ ts: T + 5 * H, actor: 'q1', action: 'view', customers: ['C5'] }),
@@ -47,9 +49,11 @@ describe('evaluateWatch', () => {
         detected: true,
         firstAlertAt: iso(T + 3 * H),
         timeToFirstAlertHours: 3,
-        // C1, C2, C3 before the alert (the denied view and the event before the start do not count);
-        // the export at the alert's instant is reported separately.
+        // C1, C2, C3 before the alert (the denied view, the export's request and approval and the
+        // event before the start do not count); the export at the alert's instant is reported
+        // separately.
         customersExposedBeforeFirstAlert: 3,
+        customersExposedSinceStart: 3,
         customersExposedAtFirstAlert: 503,
         customersTaken: 1000,
         ratio: 0.003,
@@ -61,6 +65,7 @@ describe('evaluateWatch', () => {
         firstAlertAt: null,
         timeToFirstAlertHours: null,
         customersExposedBeforeFirstAlert: 1,
+        customersExposedSinceStart: 1,
         customersExposedAtFirstAlert: 1,
         customersTaken: 50,
         ratio: 0.02,
@@ -74,12 +79,17 @@ describe('evaluateWatch', () => {
     });
   });
 
-  it('also measures from each scenario’s first injected event, when known', () => {
+  it('measures exposure from each scenario’s first injected event, when known', () => {
     const r = evaluateWatch([alert('r2', T + 3 * H)], truth, {}, events, { ring: T + 2 * H });
     expect(r.scenarios[0]).toMatchObject({
       firstInjectedAt: iso(T + 2 * H),
       hoursFromFirstInjected: 1,
+      // C2 and C3 from the first injected event on; C1 (ordinary work before it) only since the start.
+      customersExposedBeforeFirstAlert: 2,
       customersExposedSinceFirstInjected: 2,
+      customersExposedSinceStart: 3,
+      customersExposedAtFirstAlert: 502,
+      ratio: 0.002,
     });
     expect(r.scenarios[1]).not.toHaveProperty('firstInjectedAt');
   });

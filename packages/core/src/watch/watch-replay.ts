@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WatchEvent } from './event';
+import { isAccess, type WatchEvent } from './event';
 import { roundTo } from './robust-stats';
 import { WatchEngine } from './watch.engine';
 import type { WatchAlert } from './watch-alert';
@@ -90,13 +90,16 @@ export interface ScenarioResult {
   timeToFirstAlertHours: number | null;
   /**
    * Distinct customers (plus id-less bulk counts) the scenario's actors were allowed to touch from
-   * its start until the first alert, strictly before it (all of them when there was no alert).
+   * the scenario's first injected event (when the marks are given; else from its `start`) until the
+   * first alert, strictly before it (all of them when there was no alert).
    */
   customersExposedBeforeFirstAlert: number;
+  /** The same counted from the truth's `start` (a departure date can be days before anything happens). */
+  customersExposedSinceStart: number;
   /** The same including the events at the first alert's instant (the event that raised it was not stopped). */
   customersExposedAtFirstAlert: number;
   customersTaken: number;
-  /** Exposed ÷ taken (0 when nothing was taken). */
+  /** Exposed (before the first alert) ÷ taken (0 when nothing was taken). */
   ratio: number;
   /**
    * When the scenario's first injected event happened (from truth-events.ndjson, when given): the
@@ -124,9 +127,13 @@ export interface WatchEvaluation {
 /**
  * Scores a replay against the truth. A false alert is an alert on an actor of no scenario; a
  * scenario is detected by any alert on any of its actors at or after its start. Exposure counts the
- * distinct customers (plus id-less bulk counts) of the actors' allowed events from the scenario's
- * start until the first alert: strictly before it (what the alert could not have prevented had it
- * come a moment earlier is the event that raised it, reported separately).
+ * distinct customers (plus id-less bulk counts) of the actors' allowed accesses (export requests
+ * and approvals hand out nothing) from the scenario's first injected event — or its start, when no
+ * marks are given — until the first alert: strictly before it (what the alert could not have
+ * prevented had it come a moment earlier is the event that raised it, reported separately). The
+ * truth's `start` can be days before the first injected event (a ring's start is its leaver's
+ * departure date, and the members' ordinary work in between is no harvest); the count from `start`
+ * is reported too, as `customersExposedSinceStart`.
  */
 export function evaluateWatch(
   alerts: readonly WatchAlert[],
@@ -160,26 +167,31 @@ export function evaluateWatch(
     };
   });
   for (const e of events) {
-    if (e.outcome !== 'allowed' || e.action === 'login') continue;
+    if (e.outcome !== 'allowed' || !isAccess(e)) continue;
     for (const p of perScenario) {
       if (!p.actors.has(e.actor) || e.ts < p.start) continue;
       if (p.firstAt !== null && e.ts > p.firstAt) continue;
       const atAlert = p.firstAt !== null && e.ts === p.firstAt;
-      if (e.customers.length === 0) {
-        if (atAlert) p.atAlertAnon += e.count;
-        else p.anon += e.count;
+      const injected = p.injected === undefined || e.ts >= p.injected;
+      if (atAlert) {
+        if (!injected) continue;
+        if (e.customers.length === 0) p.atAlertAnon += e.count;
+        for (const c of e.customers) p.atAlert.add(c);
+        continue;
       }
-      for (const c of e.customers) (atAlert ? p.atAlert : p.exposed).add(c);
-      if (!atAlert && p.injected !== undefined && e.ts >= p.injected) {
+      if (e.customers.length === 0) p.anon += e.count;
+      for (const c of e.customers) p.exposed.add(c);
+      if (injected) {
         if (e.customers.length === 0) p.sinceInjectedAnon += e.count;
         for (const c of e.customers) p.sinceInjected.add(c);
       }
     }
   }
   const scenarios = perScenario.map((p): ScenarioResult => {
-    const exposed = p.exposed.size + p.anon;
+    const sinceStart = p.exposed.size + p.anon;
+    const exposed = p.sinceInjected.size + p.sinceInjectedAnon;
     let inclusive = exposed + p.atAlertAnon;
-    for (const c of p.atAlert) if (!p.exposed.has(c)) inclusive += 1;
+    for (const c of p.atAlert) if (!p.sinceInjected.has(c)) inclusive += 1;
     return {
       name: p.s.name,
       actors: [...p.actors],
@@ -187,6 +199,7 @@ export function evaluateWatch(
       firstAlertAt: p.firstAt !== null ? new Date(p.firstAt).toISOString() : null,
       timeToFirstAlertHours: p.firstAt !== null ? roundTo((p.firstAt - p.start) / 3_600_000, 2) : null,
       customersExposedBeforeFirstAlert: exposed,
+      customersExposedSinceStart: sinceStart,
       customersExposedAtFirstAlert: inclusive,
       customersTaken: p.s.customersTaken,
       ratio: p.s.customersTaken > 0 ? roundTo(exposed / p.s.customersTaken, 4) : 0,

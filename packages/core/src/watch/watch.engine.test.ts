@@ -156,3 +156,103 @@ describe('WatchEngine on a synthetic support office (12 agents, 21 days)', () =>
     expect(() => new WatchEngine(ctx).flush(Number.NaN)).toThrow(/watermark/);
   });
 });
+
+describe('WatchEngine: export approvals and cover references', () => {
+  const staff = [
+    ...base.staff,
+    agent('an1', { role: 'analyst', team: 'bi' }),
+    agent('an2', { role: 'analyst', team: 'bi' }),
+    agent('sec1', { role: 'security_admin', team: 'sec' }),
+  ];
+  const ctx = () => buildWatchContext({ staff, tickets: base.tickets });
+  const exportSteps = (
+    id: string,
+    requester: string,
+    approver: string,
+    day: number,
+    hour: number,
+    reviewMinutes: number,
+    count: number,
+  ): WatchEvent[] => {
+    const t = at(day, hour);
+    const approvedAt = t + reviewMinutes * 60_000;
+    return [
+      event({ ts: t, actor: requester, action: 'export', stage: 'request', exportId: id, count }),
+      event({
+        ts: approvedAt,
+        actor: approver,
+        action: 'export',
+        stage: 'approve',
+        exportId: id,
+        requester,
+        count,
+      }),
+      event({
+        ts: approvedAt + 5 * 60_000,
+        actor: requester,
+        action: 'export',
+        stage: 'download',
+        exportId: id,
+        count,
+      }),
+    ];
+  };
+
+  it('alerts on a rubber-stamped export at approval, before its download, and charges the approver less', () => {
+    const events = merged(
+      base.events,
+      exportSteps('E1', 'an1', 'sec1', 3, 10, 60, 3000),
+      exportSteps('E2', 'an2', 'sec1', 4, 10, 45, 3500),
+      exportSteps('E3', 'an1', 'sec1', 14, 11, 3, 3200),
+    );
+    const r = replayWatch(events, ctx());
+    expect(r.alerts.map((a) => [a.actor, a.at, a.severity, a.score, a.reasons.map((x) => x.code)])).toEqual([
+      ['an1', new Date(at(14, 11) + 3 * 60_000).toISOString(), 'low', 3, ['export_approval']],
+    ]);
+    const reason = r.alerts[0]?.reasons[0];
+    expect(reason?.detail).toEqual({
+      level: 2,
+      export: 'E3',
+      requester: 'an1',
+      approver: 'sec1',
+      customers: 3200,
+      reviewMinutes: 3,
+      usual: null,
+      pairExports: 1,
+      pairByApprover: 1,
+      flags: 'rubber_stamp',
+    });
+    // Requests and approvals are no access: an approver who did nothing else has no staff-day.
+    expect(r.staffDays.sec1).toBe(0);
+  });
+
+  it('sees an approval whose request it never saw, and judges an unknown pairing as no rubber stamp', () => {
+    const events = merged(base.events, exportSteps('E9', 'an1', 'sec1', 5, 10, 2, 4000).slice(1));
+    expect(replayWatch(events, ctx()).alerts).toEqual([]);
+  });
+
+  it('alerts on the second customer reached under a cover ticket, searches included', () => {
+    const mine = base.tickets.find((t) => t.assignee === 'a2' && t.openedAt.getTime() > at(10, 9));
+    if (!mine) throw new Error('fixture has no ticket');
+    const t0 = mine.openedAt.getTime() + 120_000;
+    const covers = [
+      event({ ts: t0, actor: 'a2', action: 'search', customers: ['Z000001'], reference: mine.id }),
+      event({ ts: t0 + 60_000, actor: 'a2', action: 'search', customers: ['Z000002'], reference: mine.id }),
+    ];
+    const r = replayWatch(merged(base.events, covers), ctx());
+    expect(r.alerts.map((a) => [a.actor, a.at, a.severity, a.reasons.map((x) => x.code)])).toEqual([
+      ['a2', new Date(t0 + 60_000).toISOString(), 'low', ['cover_reference']],
+    ]);
+    expect(r.alerts[0]?.reasons[0]?.detail).toMatchObject({ level: 2, covered: 2 });
+  });
+
+  it('keeps pending export requests across a snapshot', () => {
+    const [request, approval] = exportSteps('E5', 'an1', 'sec1', 2, 10, 2, 5000);
+    const engine = new WatchEngine(ctx());
+    engine.push(request as WatchEvent);
+    const resumed = WatchEngine.restore(ctx(), JSON.parse(JSON.stringify(engine.snapshot())));
+    expect(resumed.push(approval as WatchEvent).map((a) => [a.actor, a.reasons[0]?.code])).toEqual([
+      ['an1', 'export_approval'],
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 import { CordonError } from '../shared/errors';
 import { type CountBaseline, type RateBaseline, type RateHistory, rateBaseline } from './baseline';
+import { coveredCustomers, detectCoverReference } from './cover-reference.detector';
 import type { WatchEvent } from './event';
+import { detectExportApproval } from './export-approval.detector';
 import { detectExportSpike, type ExportBaseline } from './export-spike.detector';
 import type { FractionInput } from './fraction';
 import { detectInactiveAccount } from './inactive-account.detector';
@@ -88,6 +90,7 @@ const streamDetectors = [
   'novel',
   'concurrent',
   'channel',
+  'cover',
 ] as const;
 type StreamDetector = (typeof streamDetectors)[number];
 
@@ -176,6 +179,8 @@ interface OpenDay {
   offShift: Set<string>;
   offShiftBulk: number;
   undelivered: Set<string>;
+  /** Customers reached naming one of the person's own tickets about someone else. */
+  covered: Set<string>;
   ids: Set<string>;
   adjacent: number;
   exported: number;
@@ -230,6 +235,15 @@ interface ActorState {
   staffDays: number;
   /** Export days as [staff-day, customers exported], oldest first, for the lagged own export baseline. */
   exportLog: Array<[number, number]>;
+  /** This person's exports approved lately, as [approval time, approver], oldest first. */
+  approvedExports: Array<[number, string]>;
+}
+
+/** An export request waiting for its approval. */
+interface PendingExport {
+  ts: number;
+  requester: string;
+  customers: number;
 }
 
 interface GroupStats {
@@ -272,6 +286,8 @@ export class WatchEngine {
   private groupStats = new Map<string, GroupStats>();
   /** Which account a network was seen on: the only one so far, or null once several share it. */
   private networkUsers = new Map<string, string | null>();
+  /** Export requests by export id, until approved (or a week old). */
+  private exportRequests = new Map<string, PendingExport>();
   private lateEvents = 0;
   private watermark: number | null = null;
 
@@ -284,6 +300,8 @@ export class WatchEngine {
 
   /** Judges one event; returns the alerts it raised (usually none). */
   push(event: WatchEvent): WatchAlert[] {
+    if (event.action === 'export' && (event.stage === 'request' || event.stage === 'approve'))
+      return this.exportStep(event);
     const st = this.actor(event.actor);
     const staff = this.ctx.staff(event.actor);
     const clock = this.clockOf(event.actor);
@@ -354,6 +372,7 @@ export class WatchEngine {
         unassigned: open.unassigned.size,
         offShift: open.offShift.size + open.offShiftBulk,
         undelivered: open.undelivered.size,
+        covered: open.covered.size,
         adjacent: open.adjacent,
         exported: open.exported,
         novel: open.novel.size + open.novelBulk,
@@ -413,6 +432,24 @@ export class WatchEngine {
         if (open.undelivered.size > before.undelivered) flags.push('undelivered');
       }
 
+      // A reference to one of the person's own tickets about someone else (searches included).
+      const ticket =
+        allowed && event.reference !== undefined && event.action !== 'login' && customers.length > 0
+          ? this.ctx.ticket(event.reference)
+          : undefined;
+      if (ticket) {
+        const covered = coveredCustomers({
+          actor: event.actor,
+          action: event.action,
+          ticket,
+          customers,
+          orders: event.orders,
+          assigned: (c) => isAssigned(this.ctx, event.actor, c, event.orders, event.ts, this.cfg),
+        });
+        for (const c of covered) open.covered.add(c);
+        if (open.covered.size > before.covered) flags.push('cover_reference');
+      }
+
       // Streaming detectors, each only when its measure moved.
       const b = open.baselines;
       const at = event.ts;
@@ -438,6 +475,17 @@ export class WatchEngine {
         if (f) {
           open.levels.export = num(f.reason.detail.level);
           open.exportAbsolute = b.exports.own.length < 3 && b.exports.peer.length < 3;
+          findings.push(f);
+        }
+      }
+      if (open.covered.size > before.covered) {
+        const f = detectCoverReference(
+          { at, group, covered: open.covered.size, customers: open.ids.size },
+          open.levels.cover,
+          this.cfg,
+        );
+        if (f) {
+          open.levels.cover = num(f.reason.detail.level);
           findings.push(f);
         }
       }
@@ -507,6 +555,89 @@ export class WatchEngine {
   }
 
   /**
+   * An export's request or approval: no customer changes hands, so no day metric moves. A request is
+   * remembered until its approval; an approval is judged at once (export-approval detector) for the
+   * requester, and the approver is charged one level less. Inactive accounts are judged as ever.
+   */
+  private exportStep(event: WatchEvent): WatchAlert[] {
+    const st = this.actor(event.actor);
+    const staff = this.ctx.staff(event.actor);
+    const clock = this.clockOf(event.actor);
+    const day = clock.dayOf(event.ts);
+    const findings: WatchFinding[] = [];
+    const alerts: WatchAlert[] = [];
+    const inactive = detectInactiveAccount(event, staff, st.inactiveDay === day);
+    if (inactive) {
+      st.inactiveDay = day;
+      findings.push(inactive);
+    }
+    if (st.firstDay === null || day < st.firstDay) st.firstDay = day;
+    const flags: string[] = [event.stage === 'request' ? 'export_request' : 'export_approval'];
+    if (event.outcome !== 'allowed') flags.push('denied');
+    const id = event.exportId;
+    if (event.outcome === 'allowed' && id !== undefined) {
+      if (event.stage === 'request') {
+        this.exportRequests.set(id, { ts: event.ts, requester: event.actor, customers: event.count });
+        if (this.exportRequests.size > 256) {
+          for (const [k, r] of this.exportRequests)
+            if (r.ts < event.ts - 7 * DAY_MS) this.exportRequests.delete(k);
+        }
+      } else {
+        const request = this.exportRequests.get(id);
+        this.exportRequests.delete(id);
+        const requester = event.requester ?? request?.requester;
+        if (requester !== undefined && requester !== event.actor) {
+          const rq = this.actor(requester);
+          const rqClock = this.clockOf(requester);
+          const rqDay = rqClock.dayOf(event.ts);
+          const baseline = rq.open.get(rqDay)?.baselines.exports ?? this.baselinesFor(rq, rqDay).exports;
+          const since = event.ts - this.cfg.exportPairDays * DAY_MS;
+          while ((rq.approvedExports[0]?.[0] ?? event.ts) < since) rq.approvedExports.shift();
+          const f = detectExportApproval(
+            {
+              at: event.ts,
+              group: this.ctx.groupOf(requester) ?? 'unknown',
+              requester,
+              approver: event.actor,
+              exportId: id,
+              customers: event.count > 0 ? event.count : (request?.customers ?? 0),
+              reviewMs: request ? event.ts - request.ts : null,
+              offShift: !clock.onShift(event.ts) || (request !== undefined && !rqClock.onShift(request.ts)),
+              baseline,
+              pair: {
+                exports: rq.approvedExports.length,
+                byApprover: rq.approvedExports.filter(([, a]) => a === event.actor).length,
+              },
+            },
+            this.cfg,
+          );
+          rq.approvedExports.push([event.ts, event.actor]);
+          if (f) {
+            flags.push('flagged');
+            pushRing(rq.evidence, recordOf(event, ['export_approval', 'flagged']), EVIDENCE_RING);
+            alerts.push(...this.raise(rq, [f]));
+            // The approver's part: one level less (a careless approver; several make a pattern).
+            const level = num(f.reason.detail.level);
+            const weight = level >= 2 ? (this.cfg.levelWeights[level - 2] ?? 0) : 0;
+            if (weight > 0)
+              findings.push({
+                ...f,
+                reason: {
+                  ...f.reason,
+                  weight,
+                  detail: { ...f.reason.detail, level: level - 1, charged: 'approver' },
+                },
+              });
+          }
+        }
+      }
+    }
+    pushRing(st.evidence, recordOf(event, flags), EVIDENCE_RING);
+    alerts.push(...this.raise(st, findings));
+    return alerts;
+  }
+
+  /**
    * Advances the watermark: every event before `watermarkMs` has been pushed (late ones may still
    * come within `graceMs`). Closes the staff-days that ended more than `graceMs` before it and runs
    * the window detectors on them; returns the alerts they raised.
@@ -555,6 +686,7 @@ export class WatchEngine {
       lateEvents: this.lateEvents,
       groupStats: [...this.groupStats.entries()],
       networkUsers: [...this.networkUsers],
+      exportRequests: [...this.exportRequests],
       actors: [...this.actors.values()].map((st) => ({
         ...st,
         open: [...st.open.values()].map((o) => ({
@@ -564,6 +696,7 @@ export class WatchEngine {
           unassigned: [...o.unassigned],
           offShift: [...o.offShift],
           undelivered: [...o.undelivered],
+          covered: [...o.covered],
           ids: [...o.ids],
           novel: [...o.novel],
           channels: [...o.channels].map(([k, v]) => [k, [...v]] as [string, string[]]),
@@ -601,6 +734,7 @@ export class WatchEngine {
     engine.lateEvents = snap.lateEvents;
     engine.groupStats = new Map(snap.groupStats);
     engine.networkUsers = new Map(snap.networkUsers);
+    engine.exportRequests = new Map(snap.exportRequests ?? []);
     for (const a of snap.actors) {
       engine.actors.set(a.id, {
         ...a,
@@ -614,7 +748,9 @@ export class WatchEngine {
               unassigned: new Set(o.unassigned),
               offShift: new Set(o.offShift),
               undelivered: new Set(o.undelivered),
+              covered: new Set(o.covered ?? []),
               ids: new Set(o.ids),
+              levels: { ...o.levels, cover: o.levels.cover ?? 0 },
               novel: new Set(o.novel),
               channels: new Map(o.channels.map(([k, v]) => [k, new Set(v)])),
               channelBulk: new Map(o.channelBulk),
@@ -627,6 +763,7 @@ export class WatchEngine {
         unassignedSeen: new Map(a.unassignedSeen),
         deviceFirst: new Map(a.deviceFirst),
         networkFirst: new Map(a.networkFirst),
+        approvedExports: a.approvedExports ?? [],
       });
     }
     return engine;
@@ -667,6 +804,7 @@ export class WatchEngine {
         recentIds: [],
         staffDays: 0,
         exportLog: [],
+        approvedExports: [],
       };
       this.actors.set(id, st);
     }
@@ -706,6 +844,7 @@ export class WatchEngine {
       offShift: new Set(),
       offShiftBulk: 0,
       undelivered: new Set(),
+      covered: new Set(),
       ids: new Set(),
       adjacent: 0,
       exported: 0,
@@ -1317,5 +1456,7 @@ export interface WatchEngineSnapshot {
   lateEvents: number;
   groupStats: Array<[string, GroupStats]>;
   networkUsers: Array<[string, string | null]>;
+  /** Absent in snapshots taken before export requests were watched. */
+  exportRequests?: Array<[string, PendingExport]>;
   actors: Array<Omit<Jsonified<ActorState>, 'open'> & { open: Array<Jsonified<OpenDay>> }>;
 }
