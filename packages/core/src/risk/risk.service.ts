@@ -217,9 +217,13 @@ export class RiskService {
       this.refreshing = (async () => {
         const marker = await this.deps.uow.read((repos) => repos.risk.configVersion());
         if (marker !== this.loaded) await this.reload();
-      })().finally(() => {
-        this.refreshing = undefined;
-      });
+      })()
+        // A failed refresh keeps the configuration in force and is tried again a second later;
+        // scoring never waits for it and never fails because of it.
+        .catch(() => {})
+        .finally(() => {
+          this.refreshing = undefined;
+        });
     }
     return this.engine as RiskEngine;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../testing/test-app';
+import { testRuntime } from '../../testing/test-runtime';
 
 const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
 const NOW = Date.now();
@@ -362,6 +363,35 @@ describe('risk over HTTP', () => {
         }),
       ]),
     );
+  });
+
+  it('another server process picks up a rule change within a couple of seconds', async () => {
+    const other = await testRuntime(t.database);
+    try {
+      const system = {
+        actor: { type: 'system' as const, id: 't', role: 'operator' },
+        scopes: ['admin'],
+        requestId: 'x',
+      };
+      expect(
+        (await other.risk.score(system, { order: order('D1'), context: fullContext })).results[0]?.decision,
+      ).toBe('accept');
+      const saved = await put('/v1/risk/rules/everything_reviewed', {
+        description: 'review every order',
+        expression: 'order_qty >= 1',
+        action: 'review',
+        reason: { code: 'ALL_REVIEWED', zh: '全部人工确认。', en: 'Every order is checked by a person.' },
+      });
+      expect(saved.statusCode, saved.body).toBe(200);
+      await new Promise((r) => setTimeout(r, 1100));
+      // The first score after the interval starts the refresh; the next one sees the new rule.
+      await other.risk.score(system, { order: order('D2'), context: fullContext });
+      await new Promise((r) => setTimeout(r, 200));
+      const r = await other.risk.score(system, { order: order('D3'), context: fullContext });
+      expect(r.results[0]).toMatchObject({ decision: 'review', reasons: [{ code: 'ALL_REVIEWED' }] });
+    } finally {
+      await other.close();
+    }
   });
 
   it('keeps each role to its part: a scoring key cannot change rules, a customer key cannot review', async () => {
