@@ -237,7 +237,7 @@ export async function traceBench(options: TraceBenchOptions): Promise<Figure[]> 
       );
       const shop = await loadShop(server.url, admin, options.customers);
       // Statistics as autovacuum would have them after a load (it is off on the bench database): without
-      // them the planner scans all orders for every 50,000 blind indexes a masked phone is looked up by.
+      // them the planner scans all orders for every bulk blind-index lookup.
       await sql.raw(`analyze ${schema}.customers, ${schema}.orders`).execute(pgDb.db);
 
       // Staff: agents with tickets (neighbours share ten customers), a DPO and a security admin.
@@ -490,6 +490,41 @@ export async function traceBench(options: TraceBenchOptions): Promise<Figure[]> 
           name: '  masked rows counted as ours',
           value: masked.report.ours / options.maskedRows,
           unit: 'share',
+        },
+      );
+
+      // (5) The worst masked row: a customer's name and address with a stranger's masked phone. The
+      // phone fits none of the customers named, so all 10^4 candidates are computed, and the row
+      // must not count as ours (ADR 0009).
+      progress(options.showProgress, `cordon trace on ${options.maskedRows} masked rows that are not ours`);
+      const mismatched: SampleRow[] = shop.customers.slice(0, options.maskedRows).map((c, i) => ({
+        person: {
+          ...(shop.people.get(c.id) as EvalPerson),
+          phone: others[others.length - 1 - i]?.phone ?? '13900000000',
+        },
+        customer: null,
+        maskPhone: true,
+        maskName: false,
+      }));
+      const mismatchedFile = join(dir, 'mismatched.csv');
+      writeFileSync(
+        mismatchedFile,
+        renderLeakedSample(mismatched, new Random('bench-trace/mismatched'), { layout: 'csv' }).text,
+      );
+      const contradicted = await cliTrace(env, mismatchedFile);
+      figures.push(
+        {
+          suite: 'trace',
+          name: `cordon trace, ${options.maskedRows} masked rows fitting none of the customers named: per row`,
+          value: (contradicted.report.seconds * 1000) / options.maskedRows,
+          unit: 'ms',
+        },
+        {
+          suite: 'trace',
+          name: '  of them counted as ours',
+          value: contradicted.report.ours,
+          unit: 'rows',
+          target: { op: '<=', value: 0 },
         },
       );
     } finally {

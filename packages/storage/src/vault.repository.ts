@@ -360,6 +360,21 @@ export class KyselyVaultRepository implements VaultRepository {
     return out;
   }
 
+  async phoneIndexesOf(customerIds: readonly string[]): Promise<Array<{ customerId: string; bidx: Buffer }>> {
+    const out: Array<{ customerId: string; bidx: Buffer }> = [];
+    for (let i = 0; i < customerIds.length; i += 10_000) {
+      const chunk = customerIds.slice(i, i + 10_000);
+      const r = await sql<{ customer_id: string; bidx: Uint8Array }>`
+        select id as customer_id, phone_bidx as bidx from customers
+        where id = any(${chunk}::text[]) and phone_bidx is not null
+        union
+        select customer_id, receiver_phone_bidx as bidx from orders
+        where customer_id = any(${chunk}::text[]) and receiver_phone_bidx is not null`.execute(this.db);
+      for (const row of r.rows) out.push({ customerId: row.customer_id, bidx: buf(row.bidx) });
+    }
+    return out;
+  }
+
   async countCustomers(): Promise<number> {
     const r = await sql<{
       n: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LeakedRecord } from './leaked-file';
-import { matchLeakedRecords, OURS_THRESHOLD } from './row-matcher';
+import { type BlindLookup, MAX_MASKED_ROWS, matchLeakedRecords, OURS_THRESHOLD } from './row-matcher';
 import { InMemoryBlindIndex } from './trace-eval';
 
 /**
@@ -62,24 +62,37 @@ describe('matchLeakedRecords', () => {
       { confidence: 0.9, customers: ['C000001'], matchedBy: ['masked-phone', 'address'] },
     ],
     [
-      'masked phone alone, two candidates: not ours',
+      'masked phone of two customers, alone: not enumerated, nothing',
       { mobileMasked: masked('138', '5678') },
-      { confidence: 0.2, customers: ['C000001', 'C000002'], matchedBy: ['masked-phone'] },
+      { confidence: 0, customers: [], matchedBy: [] },
     ],
     [
-      'masked phone alone, one candidate: still not ours',
+      'masked phone of one customer, alone: still nothing',
       { mobileMasked: masked('137', '1111') },
-      { confidence: 0.45, customers: ['C000003'], matchedBy: ['masked-phone'] },
+      { confidence: 0, customers: [], matchedBy: [] },
     ],
     [
       'masked phone with a masked name: the name says nothing',
       { mobileMasked: masked('138', '5678'), name: '张*', nameMasked: true },
-      { confidence: 0.2, customers: ['C000001', 'C000002'], matchedBy: ['masked-phone'] },
+      { confidence: 0, customers: [], matchedBy: [] },
     ],
     [
-      "masked phone with another customer's name: not corroborated",
+      "masked phone with another customer's name: that customer's phone does not fit, nothing",
       { mobileMasked: masked('138', '5678'), name: '王五', nameMasked: false },
-      { confidence: 0.2, customers: ['C000001', 'C000002'], matchedBy: ['masked-phone'] },
+      { confidence: 0, customers: [], matchedBy: [] },
+    ],
+    [
+      "masked phone with a customer's name and address that it does not fit: ruled out",
+      { mobileMasked: masked('138', '0000'), name: '张三', nameMasked: false, address: hangzhou },
+      { confidence: 0, customers: [], matchedBy: [] },
+    ],
+    [
+      'masked phone with a partial address: the address says nothing',
+      {
+        mobileMasked: masked('138', '5678'),
+        address: { province: '浙江省', city: '杭州市', district: '西湖区', raw: '浙江省杭州市西湖区' },
+      },
+      { confidence: 0, customers: [], matchedBy: [] },
     ],
     [
       'address only: not ours',
@@ -133,6 +146,98 @@ describe('matchLeakedRecords', () => {
     const matches = await matchLeakedRecords(records, shop());
     expect(matches.filter((m) => m.confidence >= OURS_THRESHOLD).map((m) => m.record.row)).toEqual([1, 2]);
     expect(matches.map((m) => m.record.row)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  /** The shop, counting what the matcher asks of it. */
+  function counted() {
+    const index = shop();
+    const calls = { phoneIndexes: 0, phonesOf: [] as string[][], find: [] as string[] };
+    const lookup: BlindLookup = {
+      indexFor: (field, value) => {
+        if (field === 'phone') calls.phoneIndexes += 1;
+        return index.indexFor(field, value);
+      },
+      find: (field, values) => {
+        calls.find.push(field);
+        return index.find(field, values);
+      },
+      phonesOf: (ids) => {
+        calls.phonesOf.push([...ids]);
+        return index.phonesOf(ids);
+      },
+    };
+    return { lookup, calls };
+  }
+
+  it('does not enumerate a masked phone whose row names none of our customers', async () => {
+    const { lookup, calls } = counted();
+    const matches = await matchLeakedRecords(
+      [
+        { row: 1, mobileMasked: masked('138', '5678') },
+        { row: 2, mobileMasked: masked('138', '5678'), name: '张*', nameMasked: true },
+        { row: 3, mobileMasked: masked('138', '5678'), name: '赵六', nameMasked: false },
+      ],
+      lookup,
+    );
+    expect(matches.map((m) => m.confidence)).toEqual([0, 0, 0]);
+    expect(calls.phoneIndexes).toBe(0);
+    expect(calls.phonesOf).toEqual([]);
+    expect(calls.find).toEqual(['name']);
+  });
+
+  it("compares a masked phone only with the named customers' phones, in one lookup for all rows", async () => {
+    const { lookup, calls } = counted();
+    const matches = await matchLeakedRecords(
+      [
+        { row: 1, mobileMasked: masked('138', '5678'), name: '张三', nameMasked: false },
+        { row: 2, mobileMasked: masked('138', '5678'), name: '李四', nameMasked: false },
+        { row: 3, mobileMasked: masked('138', '5678'), name: '王五', nameMasked: false },
+      ],
+      lookup,
+    );
+    expect(matches.map((m) => [m.confidence, m.customers.map((c) => c.id)])).toEqual([
+      [0.9, ['C000001']],
+      [0.9, ['C000002']],
+      [0, []],
+    ]);
+    expect(calls.phonesOf).toEqual([['C000001', 'C000002', 'C000003']]);
+    // 张三 (138-1234-5678) is confirmed at candidate 1234 and 李四 (138-9999-5678) at 9999; 王五's
+    // phone fits nothing, so its row goes through all 10^4.
+    expect(calls.phoneIndexes).toBe(1235 + 10_000 + 10_000);
+  });
+
+  it('keeps every named customer whose phone fits the mask', async () => {
+    const index = new InMemoryBlindIndex({ knownOnly: false });
+    index.add(0, { name: '王伟', phone: '13812345678' });
+    index.add(1, { name: '王伟', phone: '13800005678' });
+    index.add(2, { name: '王伟', phone: '13912345678' });
+    const [match] = await matchLeakedRecords(
+      [{ row: 1, mobileMasked: masked('138', '5678'), name: '王伟', nameMasked: false }],
+      index,
+    );
+    expect(match).toMatchObject({
+      confidence: 0.7,
+      customers: [
+        { id: 'C000001', weight: 0.5 },
+        { id: 'C000002', weight: 0.5 },
+      ],
+      matchedBy: ['masked-phone', 'name'],
+    });
+  });
+
+  it('matches masked rows beyond the per-file cap as if they had no phone', async () => {
+    const { lookup, calls } = counted();
+    const rows: LeakedRecord[] = Array.from({ length: MAX_MASKED_ROWS + 1 }, (_, i) => ({
+      row: i + 1,
+      mobileMasked: masked('1381234567', ''),
+      name: '张三',
+      nameMasked: false,
+      address: hangzhou,
+    }));
+    const matches = await matchLeakedRecords(rows, lookup);
+    expect(matches[0]).toMatchObject({ confidence: 0.9, matchedBy: ['masked-phone', 'name'] });
+    expect(matches.at(-1)).toMatchObject({ confidence: 0.8, matchedBy: ['name', 'address'] });
+    expect(calls.phonesOf).toHaveLength(1);
   });
 
   it('does not enumerate a phone with more than five hidden digits', async () => {

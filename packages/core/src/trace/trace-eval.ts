@@ -268,7 +268,7 @@ class PhoneTable {
 /**
  * A blind-index stand-in held in memory: the "index" of a value is its normalised form (no key, no
  * HMAC: nothing here is secret), and lookups are map reads. Built for a million customers: one map
- * per field from normalised value to customer indexes, nothing else kept.
+ * per field from normalised value to customer indexes, and each customer's phone (for {@link phonesOf}).
  *
  * With `knownOnly` (the default), {@link indexFor} answers undefined for a value no customer has.
  * The matcher treats that exactly like an index that finds nothing (the row's outcome is the same;
@@ -283,6 +283,8 @@ export class InMemoryBlindIndex implements BlindLookup {
     address: new Map(),
   };
   private readonly phones: PhoneTable;
+  /** Each customer's phone as its {@link PhoneTable.key} (0: none), for {@link phonesOf}. */
+  private phoneOf: Float64Array;
   private count = 0;
   private readonly knownOnly: boolean;
 
@@ -290,6 +292,7 @@ export class InMemoryBlindIndex implements BlindLookup {
   constructor(options: { knownOnly?: boolean; expected?: number } = {}) {
     this.knownOnly = options.knownOnly ?? true;
     this.phones = new PhoneTable(options.expected ?? 1024);
+    this.phoneOf = new Float64Array(Math.max(16, options.expected ?? 1024));
   }
 
   /** Customers added. */
@@ -313,7 +316,14 @@ export class InMemoryBlindIndex implements BlindLookup {
     const key = blindKey(field, value);
     if (key === undefined) return;
     if (field === 'phone') {
-      this.phones.add(PhoneTable.key(key), index);
+      const phone = PhoneTable.key(key);
+      this.phones.add(phone, index);
+      if (index >= this.phoneOf.length) {
+        const grown = new Float64Array(Math.max(index + 1, this.phoneOf.length * 2));
+        grown.set(this.phoneOf);
+        this.phoneOf = grown;
+      }
+      this.phoneOf[index] = phone;
       return;
     }
     const map = this.maps[field];
@@ -343,6 +353,19 @@ export class InMemoryBlindIndex implements BlindLookup {
       if (!known) return undefined;
     }
     return Buffer.from(key, 'utf8');
+  }
+
+  async phonesOf(customerIds: readonly string[]): Promise<Array<{ customerId: string; bidx: Buffer }>> {
+    const out: Array<{ customerId: string; bidx: Buffer }> = [];
+    for (const customerId of customerIds) {
+      const index = evalCustomerIndex(customerId);
+      const phone = index >= 0 && index < this.phoneOf.length ? (this.phoneOf[index] ?? 0) : 0;
+      if (phone === 0) continue;
+      const length = Math.floor(phone / 1e12);
+      const digits = String(phone - length * 1e12).padStart(length, '0');
+      out.push({ customerId, bidx: Buffer.from(digits, 'utf8') });
+    }
+    return out;
   }
 
   async find(

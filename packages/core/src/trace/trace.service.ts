@@ -61,7 +61,8 @@ export interface TraceDeps {
 
 /**
  * Leaked-list analysis: reads the file, matches its rows against the vault through the blind indexes
- * (masked mobiles by enumerating their hidden digits), finds canaries, and ranks the exports and
+ * (a masked mobile by enumerating its hidden digits against the phone indexes of the customers its
+ * row's name or address names), finds canaries, and ranks the exports and
  * people whose access sets explain the rows (attribution.ts). Nothing is decrypted; the lookup is
  * ledgered as a review of the matched customers.
  */
@@ -98,6 +99,7 @@ export class TraceService {
       matchLeakedRecords(file.records, {
         indexFor: (field, value) => this.deps.vault.indexFor(field, value),
         find: (field, values) => repos.vault.findByBlindIndex(field, values),
+        phonesOf: (customerIds) => repos.vault.phoneIndexesOf(customerIds),
       }),
     );
     options.onProgress?.('match', file.records.length);

@@ -126,6 +126,11 @@ export interface VaultRepository {
     field: 'phone' | 'name' | 'idNumber' | 'address',
     values: readonly Buffer[],
   ): Promise<Array<{ bidx: Buffer; customerId: string }>>;
+  /**
+   * The phone blind indexes of these customers: their own and their orders' receivers' (erased
+   * customers have none). Trace compares a masked phone's candidates with them in memory.
+   */
+  phoneIndexesOf(customerIds: readonly string[]): Promise<Array<{ customerId: string; bidx: Buffer }>>;
   countCustomers(): Promise<number>;
   /** Status facts (no PII) of orders placed after `since`, for watch's logistics detector. */
   orderStatesSince(
