@@ -50,6 +50,8 @@ export class LiveWatcher {
   private context: WatchContext | undefined;
   private contextAt = 0;
   private cursors = { ledger: -1, events: -1 };
+  /** The cursors as last read from or written to the database by this process. */
+  private persisted = { ledger: -2, events: -2 };
   private savedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
@@ -84,11 +86,19 @@ export class LiveWatcher {
           this.engine = WatchEngine.restore(this.context, this.engine.snapshot(), this.deps.options.config);
       }
       // Another process moved the cursors (or this is a fresh start): continue from the stored state.
-      if (!this.engine || stored.ledger !== this.cursors.ledger || stored.events !== this.cursors.events) {
+      // Compared with what this process last persisted, not with its in-memory cursors: between saves
+      // the in-memory state is ahead of the stored one, and restoring then would redo every event
+      // since the last save on every tick.
+      if (
+        !this.engine ||
+        stored.ledger !== this.persisted.ledger ||
+        stored.events !== this.persisted.events
+      ) {
         this.engine = state?.snapshot
           ? WatchEngine.restore(this.context, state.snapshot, this.deps.options.config)
           : new WatchEngine(this.context, this.deps.options.config);
         this.cursors = { ...stored };
+        this.persisted = { ...stored };
       }
       const engine = this.engine;
       const size = await repos.ledger.size();
@@ -133,6 +143,7 @@ export class LiveWatcher {
           now,
         );
         this.savedAt = now.getTime();
+        this.persisted = { ...this.cursors };
       }
       return { processed: events.length, alerts };
     });

@@ -168,4 +168,32 @@ describe('watch over HTTP', () => {
       .execute();
     expect(after).toHaveLength(stored.length);
   });
+
+  it('between saves, each tick reads only what is new (it does not fall back to the saved state)', async () => {
+    const post = (payload: unknown) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/events',
+        headers: t.headers,
+        payload: payload as Record<string, unknown>,
+      });
+    const event = (minutesAgo: number) => ({
+      ts: new Date(Date.now() - minutesAgo * 60_000).toISOString().replace('Z', '+00:00'),
+      actor: 'x1',
+      action: 'view',
+      count: 1,
+      system: 'erp',
+    });
+    expect((await post([event(30), event(29)])).statusCode).toBe(200);
+    // Saves only after an hour: the second and third ticks run on unsaved in-memory state.
+    const watcher = new LiveWatcher({
+      uow: t.runtime.uow,
+      clock: systemClock,
+      options: { containSeverity: 'high', persistEveryMs: 3_600_000 },
+    });
+    expect((await watcher.tick()).processed).toBe(2);
+    expect((await post([event(20)])).statusCode).toBe(200);
+    expect((await watcher.tick()).processed).toBe(1);
+    expect((await watcher.tick()).processed).toBe(0);
+  });
 });
