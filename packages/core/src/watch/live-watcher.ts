@@ -71,7 +71,7 @@ export class LiveWatcher {
   }
 
   /** Processes what arrived since the last tick; returns the number of events and the new alerts. */
-  async tick(): Promise<{ processed: number; alerts: WatchAlert[] }> {
+  async tick(): Promise<{ processed: number; alerts: WatchAlert[]; backlog: boolean }> {
     const batch = this.deps.options.batch ?? 5000;
     const notify: Array<{ alert: WatchAlert; contained: boolean }> = [];
     const result = await this.deps.uow.run(async (repos) => {
@@ -145,7 +145,9 @@ export class LiveWatcher {
         this.savedAt = now.getTime();
         this.persisted = { ...this.cursors };
       }
-      return { processed: events.length, alerts };
+      // More is waiting when a read stopped at its batch limit: then the next tick follows at once.
+      const backlog = to < size || external.length >= batch;
+      return { processed: events.length, alerts, backlog };
     });
     for (const n of notify) this.deps.onAlert?.(n.alert, n.contained);
     return result;
@@ -200,7 +202,9 @@ export class LiveWatcher {
       try {
         const run = this.tick();
         this.running = run;
-        if ((await run).processed > 0) delay = 0;
+        // Back to back only while catching up; otherwise every interval (the detection lag), so a
+        // steady trickle of reveals does not keep a transaction and the event loop busy all the time.
+        if ((await run).backlog) delay = 0;
       } catch {
         delay = intervalMs * 4;
       }
