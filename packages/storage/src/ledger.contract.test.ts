@@ -1,6 +1,14 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { InMemoryMerkleTree, type RequestContext, verifyConsistency, verifyInclusion } from '@cordon/core';
+import {
+  encodeEntry,
+  InMemoryMerkleTree,
+  type LedgerEntry,
+  leafHash,
+  type RequestContext,
+  verifyConsistency,
+  verifyInclusion,
+} from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +118,44 @@ for (const backend of await testDatabases()) {
           ).toBe(true);
         }
       }
+    });
+
+    it('stores batches of entries of varying size byte for byte, with every node of the tree', async () => {
+      // Batches are sent as one bytea of bodies cut apart by offset: bodies of different lengths and
+      // multi-byte characters must land in their own rows, in order, across batch boundaries.
+      const mem = new InMemoryMerkleTree();
+      const appended: LedgerEntry[] = [];
+      let offset = 0;
+      for (const batch of [1, 6, 17, 3, 13]) {
+        const inputs = entries(batch, offset).map((e, i) => ({
+          ...e,
+          reference: `工单-${'é'.repeat((offset + i) % 5)}-${'x'.repeat((offset + i) * 7)}`,
+          fields: (offset + i) % 2 === 0 ? ['phone'] : ['phone', 'receiver.street', 'receiver.name'],
+        }));
+        appended.push(...(await runtime.uow.run((repos) => repos.ledger.append(inputs))));
+        offset += batch;
+      }
+      expect(appended.map((e) => e.seq)).toEqual(Array.from({ length: offset }, (_, i) => i));
+      const stored = await runtime.uow.run((repos) => repos.ledger.entries(0, offset));
+      for (const [i, entry] of appended.entries()) {
+        const body = encodeEntry(entry);
+        expect(stored[i]?.body?.equals(body)).toBe(true);
+        expect(stored[i]?.leafHash.equals(leafHash(body))).toBe(true);
+        mem.append(leafHash(body));
+      }
+      const refs: Array<{ level: number; index: number }> = [];
+      for (let level = 0; mem.levelSize(level) > 0; level += 1) {
+        for (let index = 0; index < mem.levelSize(level); index += 1) refs.push({ level, index });
+      }
+      const nodes = await runtime.uow.run((repos) => repos.ledger.nodes(refs));
+      expect(nodes.size).toBe(refs.length);
+      for (const { level, index } of refs) {
+        expect(nodes.get(`${level}:${index}`)?.equals(mem.node(level, index))).toBe(true);
+      }
+      const head = await runtime.uow.run((repos) => repos.ledger.head());
+      expect(head).toEqual({ size: offset, rootHash: mem.root() });
+      const p = await runtime.ledger.inclusionProof(23, offset);
+      expect(p.proof.map((x) => Buffer.from(x, 'base64'))).toEqual(mem.inclusionProof(23, offset));
     });
 
     it('indexes subject ids with any characters, as given', async () => {
