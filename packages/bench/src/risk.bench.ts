@@ -10,9 +10,9 @@ import {
   loadRuleSet,
   MemoryRiskState,
   orderFacts,
-  type PriceBook,
   type Promotion,
   parseScoreItem,
+  priceBookOf,
   promotionSchema,
   type RequestContext,
   type RiskDecision,
@@ -86,12 +86,6 @@ const SUITE = 'risk';
 
 function secondsSince(start: number): number {
   return (performance.now() - start) / 1000;
-}
-
-/** A price book over the catalog's everyday prices. */
-function priceBook(rows: ReadonlyArray<{ sku: string; listPrice: number }>): PriceBook {
-  const map = new Map(rows.map((r) => [r.sku, r.listPrice]));
-  return { listPrice: (sku) => map.get(sku) };
 }
 
 /** A store that remembers every answer of the store it wraps, so features can later be rebuilt without it. */
@@ -187,7 +181,7 @@ function hitsOf(v: RiskVerdict): string {
 async function inProcess(stream: Stream, ruleSet: RuleSet, options: RiskBenchOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
   const { requests, promotions } = stream;
-  const prices = priceBook(stream.listPrices);
+  const prices = priceBookOf(stream.listPrices);
   const key: RiskKeyFn = riskKeyFn(randomBytes(32));
   const n = requests.length;
   const minSeconds = options.seconds >= 10 ? 3 : 1;

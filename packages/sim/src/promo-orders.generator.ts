@@ -985,10 +985,10 @@ class PromoStreamPlan {
     random: Random,
     account: Account,
     time: number,
-    itemsFen: number,
     lines: readonly Line[],
     state: StreamState,
   ): string | undefined {
+    const itemsFen = lines.reduce((s, l) => s + l.fen * l.qty, 0);
     const roll = random.next();
     const other = random.next();
     const groceryOn = time >= this.plan.startMs && time < this.promoEnd;
@@ -1213,14 +1213,7 @@ class PromoStreamPlan {
           for (let j = 0; j < n; j += 1)
             this.line(lines, random.pick(OFFICE_SKUS), time, random.int(20, 100));
           const receiver = receiverAt(account.name, account.phone, office);
-          const coupon = this.honestCoupon(
-            random,
-            account,
-            time,
-            lines.reduce((s, l) => s + l.fen * l.qty, 0),
-            lines,
-            state,
-          );
+          const coupon = this.honestCoupon(random, account, time, lines, state);
           return this.finish(
             sequence,
             time,
@@ -1237,14 +1230,7 @@ class PromoStreamPlan {
         const toOffice = random.chance(atWork ? 0.9 : 0.5);
         const receiver = receiverAt(account.name, account.phone, toOffice ? office : account.address);
         const ipHere = atWork ? officeIp : this.homeOrMobileIp(random, account, account.channel);
-        const coupon = this.honestCoupon(
-          random,
-          account,
-          time,
-          lines.reduce((s, l) => s + l.fen * l.qty, 0),
-          lines,
-          state,
-        );
+        const coupon = this.honestCoupon(random, account, time, lines, state);
         return this.finish(
           sequence,
           time,
@@ -1264,14 +1250,7 @@ class PromoStreamPlan {
         const receiver = random.chance(0.7)
           ? receiverAt(account.name, account.phone, home)
           : receiverAt(head.name, head.phone, home);
-        const coupon = this.honestCoupon(
-          random,
-          account,
-          time,
-          lines.reduce((s, l) => s + l.fen * l.qty, 0),
-          lines,
-          state,
-        );
+        const coupon = this.honestCoupon(random, account, time, lines, state);
         return this.finish(sequence, time, account, receiver, lines, net, coupon, pattern, actorId);
       }
       default: {
@@ -1279,14 +1258,7 @@ class PromoStreamPlan {
         const pickup = ring.addresses[serial % ring.addresses.length] ?? account.address;
         const lines = this.honestItems(random, account, time, state, PHONE_CAPS.perAccount);
         const receiver = receiverAt(account.name, account.phone, pickup);
-        const coupon = this.honestCoupon(
-          random,
-          account,
-          time,
-          lines.reduce((s, l) => s + l.fen * l.qty, 0),
-          lines,
-          state,
-        );
+        const coupon = this.honestCoupon(random, account, time, lines, state);
         return this.finish(
           sequence,
           time,
@@ -1310,8 +1282,7 @@ class PromoStreamPlan {
     const ip = this.homeOrMobileIp(random, account, channel);
     const lines = this.honestItems(random, account, time, state, PHONE_CAPS.perAccount);
     const receiver = this.honestReceiver(random, account, account.address);
-    const itemsFen = lines.reduce((s, l) => s + l.fen * l.qty, 0);
-    const coupon = this.honestCoupon(random, account, time, itemsFen, lines, state);
+    const coupon = this.honestCoupon(random, account, time, lines, state);
     const missing = random.chance(0.03) ? random.int(0, 2) : -1;
     const net = {
       channel,

@@ -1,14 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import {
   type BacktestMetrics,
@@ -22,6 +13,7 @@ import {
   MemoryRiskState,
   type Promotion,
   parseScoreItem,
+  priceBookOf,
   promotionSchema,
   RiskEngine,
   riskKeyFn,
@@ -30,6 +22,7 @@ import {
 } from '@cordon/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { inFile, mustExist } from '../cli-files';
 import { readRecords } from '../import-reader';
 import { emit, fail, ProgressLine, showProgress } from '../output';
 
@@ -55,17 +48,6 @@ export interface BacktestReport {
   seconds: number;
   ordersPerSecond: number;
   metrics: BacktestMetrics;
-}
-
-function mustExist(file: string, option: string): void {
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    throw new CordonError('CORDON_ERR_VALIDATION', `No file ${file} (${option}).`, { field: option });
-  }
-}
-
-function inFile(error: CordonError, file: string): CordonError {
-  const name = basename(file);
-  return new CordonError(error.code, `${name} ${error.message}`, { ...error.details, file: name });
 }
 
 function readJson(file: string, option: string): unknown {
@@ -167,13 +149,12 @@ export async function runBacktest(file: string, options: BacktestOptions): Promi
   // Time order, stable for equal times: the replay never sees the future.
   const order = rows.map((_, i) => i).sort((a, b) => (rows[a] as Row).at - (rows[b] as Row).at || a - b);
 
-  const priceMap = new Map(prices.map((p) => [p.sku, p.listPrice]));
   const engine = new RiskEngine({
     store: new MemoryRiskState(),
     key: riskKeyFn(randomBytes(32)),
     ruleSet,
     promotions,
-    prices: { listPrice: (sku) => priceMap.get(sku) },
+    prices: priceBookOf(prices),
   });
   const tally = new BacktestTally();
   const tmp = `${options.out}.${process.pid}.tmp`;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   buildWatchContext,
@@ -30,22 +30,12 @@ import {
   watchTruthSchema,
 } from '@cordon/core';
 import type { Command } from 'commander';
+import { inFile, mustExist } from '../cli-files';
 import { type ImportFormat, readRecords } from '../import-reader';
 import { emit, fail, ProgressLine, showProgress } from '../output';
 
-/** A CordonError from one file, its message prefixed with the file's name. */
-function inFile(error: CordonError, file: string): CordonError {
-  const name = basename(file);
-  return new CordonError(error.code, `${name} ${error.message}`, { ...error.details, file: name });
-}
-
 function formatOf(file: string): ImportFormat {
   return file.toLowerCase().endsWith('.csv') ? 'csv' : 'ndjson';
-}
-
-function mustExist(file: string, option: string): void {
-  if (!existsSync(file) || !statSync(file).isFile())
-    throw new CordonError('CORDON_ERR_VALIDATION', `No file ${file} (${option}).`, { field: option });
 }
 
 /**

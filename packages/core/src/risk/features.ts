@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isIPv4 } from 'node:net';
-import type { OrderInput } from '../vault/interchange';
+import { type OrderInput, toCents as toFen } from '../vault/interchange';
 import { normalizeAddress, normalizePhone } from '../vault/normalize';
 import type { Promotion, RiskContext } from './promotion';
 import {
@@ -202,6 +202,12 @@ export interface PriceBook {
   listPrice(sku: string): number | undefined;
 }
 
+/** A price book over rows of everyday prices (the API's list prices, a backtest's price file). */
+export function priceBookOf(rows: ReadonlyArray<{ sku: string; listPrice: number }>): PriceBook {
+  const map = new Map(rows.map((r) => [r.sku, r.listPrice]));
+  return { listPrice: (sku) => map.get(sku) };
+}
+
 /** Keyed pseudonyms for the state store: no phone, address, IP or account reaches it in the clear. */
 export type RiskKeyFn = (dimension: RiskDimension, value: string) => string;
 
@@ -235,8 +241,6 @@ export function ipNetwork(ip: string): string {
     .join(':');
 }
 
-export const MISSABLE_CONTEXT = ['accountCreatedAt', 'device', 'ip', 'paymentFingerprint'] as const;
-
 /** The order's facts that depend only on itself and the promotion, before the state store is consulted. */
 export interface OrderFacts {
   at: number;
@@ -249,10 +253,6 @@ export interface OrderFacts {
   observation: RiskObservation;
   minPriceRatio: number;
   priceErrorQty: number;
-}
-
-function toFen(yuan: number): number {
-  return Math.round(yuan * 100);
 }
 
 /** Picks the promotion an order falls under: the one it names if running, else the first running one selling its SKUs. */

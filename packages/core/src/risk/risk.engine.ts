@@ -86,11 +86,6 @@ export class RiskEngine {
     return needed;
   }
 
-  async score(request: ScoreRequest): Promise<ScoredOrder> {
-    const [one] = await this.scoreMany([request]);
-    return one as ScoredOrder;
-  }
-
   /** Scores orders in the given order (their state updates apply one after another). */
   async scoreMany(requests: readonly ScoreRequest[]): Promise<ScoredOrder[]> {
     const facts = requests.map((r) =>

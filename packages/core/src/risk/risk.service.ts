@@ -7,7 +7,7 @@ import type { UnitOfWork } from '../shared/unit-of-work';
 import { toValidationError } from '../vault/interchange';
 import { containsPersonalNumber } from '../vault/pii-validators';
 import { DecisionJournal } from './decision-journal';
-import { FEATURE_SCHEMA, type FeatureDeclaration, type PriceBook, riskKeyFn } from './features';
+import { FEATURE_SCHEMA, type FeatureDeclaration, priceBookOf, riskKeyFn } from './features';
 import { type Promotion, promotionSchema } from './promotion';
 import { RiskEngine, type ScoredOrder } from './risk.engine';
 import type { RiskAppealRow, RiskDecisionRow, RiskLabelRow, RiskRuleLogRow } from './risk.ports';
@@ -104,11 +104,6 @@ function freeText(text: string, field: string): string {
   return text;
 }
 
-function mapPrices(rows: ReadonlyArray<{ sku: string; listPrice: number }>): PriceBook {
-  const map = new Map(rows.map((r) => [r.sku, r.listPrice]));
-  return { listPrice: (sku) => map.get(sku) };
-}
-
 /**
  * Malicious-order scoring with reasons, and the people around it: rule authors, reviewers and the
  * customers who appeal. Every decision, rule change, review and appeal is ledgered.
@@ -166,14 +161,14 @@ export class RiskService {
     if (this.engine) {
       this.engine.setRuleSet(ruleSet);
       this.engine.setPromotions(promos);
-      this.engine.setPrices(mapPrices(prices));
+      this.engine.setPrices(priceBookOf(prices));
     } else {
       this.engine = new RiskEngine({
         store: this.deps.store,
         key: riskKeyFn(this.deps.riskKey),
         ruleSet,
         promotions: promos,
-        prices: mapPrices(prices),
+        prices: priceBookOf(prices),
       });
     }
     this.loaded = marker;
@@ -338,9 +333,9 @@ export class RiskService {
     broken: Array<{ id: string; version: number; error: string }>;
   }> {
     this.requireRuleAdmin(ctx);
-    const engine = await this.current();
+    // An administrator reads what is stored now, not what this process last loaded.
     await this.refreshNow();
-    const set = engine.rules;
+    const set = (this.engine as RiskEngine).rules;
     return {
       version: set.version,
       thresholds: set.thresholds,
