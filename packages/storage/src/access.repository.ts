@@ -4,10 +4,30 @@ import type {
   ExportFilter,
   ExportRow,
   GrantKind,
+  PolicyFactRows,
+  PolicyFactsQuery,
   SecurityAlertRow,
 } from '@cordon/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { toDelivery, toTicket } from './assignment.repository';
 import type { Schema } from './schema';
+import { toHold } from './watch.repository';
+
+type Json = Record<string, unknown>;
+type TicketRow = Selectable<Schema['tickets']>;
+type DeliveryRow = Selectable<Schema['deliveries']>;
+type MerchantOrderRow = Selectable<Schema['merchant_orders']>;
+type HoldRow = Selectable<Schema['staff_holds']>;
+
+/** A json_agg row with its timestamp columns (ISO text in JSON) turned back into Dates. */
+function withDates(row: Json, columns: readonly string[]): Json {
+  const out: Json = { ...row };
+  for (const c of columns) {
+    const v = row[c];
+    out[c] = typeof v === 'string' ? new Date(v) : null;
+  }
+  return out;
+}
 
 function toBreakGlass(r: Selectable<Schema['break_glass']>): BreakGlassRow {
   return {
@@ -52,36 +72,85 @@ function toExport(r: Selectable<Schema['exports']>): ExportRow {
 export class KyselyAccessRepository implements AccessRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  async lockStaff(staffId: string): Promise<void> {
-    await sql`select pg_advisory_xact_lock(72616402, hashtext(${staffId}))`.execute(this.db);
+  async lockStaff(staffIds: readonly string[]): Promise<void> {
+    if (staffIds.length === 0) return;
+    // One statement; the locks are taken in the order of their keys (the sorted subquery is scanned
+    // in order before the outer projection calls the lock function), so any two transactions that
+    // lock several people take the shared ones in the same order and cannot deadlock.
+    await sql`
+      select pg_advisory_xact_lock(72616402, k) from (
+        select distinct hashtext(id) as k from unnest(${[...staffIds]}::text[]) as id order by k
+      ) locks`.execute(this.db);
   }
 
-  async counters(
-    staffId: string,
-    customerId: string | undefined,
-    now: Date,
-  ): Promise<{
-    revealed24h: number;
-    alreadyRevealed: boolean;
-    searchesLastMinute: number;
-    breakGlass24h: number;
-  }> {
+  async policyFacts(query: PolicyFactsQuery, now: Date): Promise<PolicyFactRows> {
     const dayAgo = new Date(now.getTime() - 86_400_000);
     const minuteAgo = new Date(now.getTime() - 60_000);
-    const r = await sql<{ revealed: number; already: boolean | null; searches: number; break_glass: number }>`
+    // One round trip: each kind of fact is a json_agg sub-select (rows keep their column names and
+    // are mapped by the same functions as the single-table reads; timestamps arrive as ISO text).
+    const r = await sql<{
+      tickets: Json[];
+      open_tickets: Array<{ assignee: string; customer_id: string; ids: string[] }>;
+      deliveries: Json[];
+      merchant_orders: Json[];
+      counters: Array<{ revealed: number; already: boolean; searches: number; break_glass: number }>;
+      holds: Json[];
+    }>`
       select
-        count(distinct customer_id) filter (where kind = 'reveal')::int as revealed,
-        bool_or(kind = 'reveal' and customer_id = ${customerId ?? ''}) as already,
-        count(*) filter (where kind = 'search' and at > ${minuteAgo})::int as searches,
-        count(*) filter (where kind = 'break_glass')::int as break_glass
-      from access_grants
-      where staff_id = ${staffId} and at > ${dayAgo}`.execute(this.db);
+        (select coalesce(json_agg(t), '[]') from tickets t
+          where t.id = any(${[...query.ticketIds]}::text[])) as tickets,
+        (select coalesce(json_agg(p), '[]') from (
+          select u.assignee, u.customer_id,
+            array(
+              select t.id from tickets t
+              where t.assignee = u.assignee and t.customer_id = u.customer_id and t.status = 'open'
+              order by t.id limit 20
+            ) as ids
+          from (select distinct assignee, customer_id
+                from unnest(${query.openTicketPairs.map((p) => p.staffId)}::text[],
+                            ${query.openTicketPairs.map((p) => p.customerId)}::text[]) as u(assignee, customer_id)) u
+        ) p where cardinality(p.ids) > 0) as open_tickets,
+        (select coalesce(json_agg(d), '[]') from deliveries d
+          where d.order_id = any(${[...query.orderIds]}::text[])) as deliveries,
+        (select coalesce(json_agg(m), '[]') from merchant_orders m
+          where m.order_id = any(${[...query.orderIds]}::text[])) as merchant_orders,
+        (select coalesce(json_agg(c order by c.ord), '[]') from (
+          select q.ord,
+            count(distinct g.customer_id) filter (where g.kind = 'reveal')::int as revealed,
+            coalesce(bool_or(g.kind = 'reveal' and g.customer_id = q.customer_id), false) as already,
+            count(*) filter (where g.kind = 'search' and g.at > ${minuteAgo})::int as searches,
+            count(*) filter (where g.kind = 'break_glass')::int as break_glass
+          from unnest(${query.counters.map((c) => c.staffId)}::text[],
+                      ${query.counters.map((c) => c.customerId ?? '')}::text[])
+            with ordinality as q(staff_id, customer_id, ord)
+          left join access_grants g on g.staff_id = q.staff_id and g.at > ${dayAgo}
+          group by q.ord
+        ) c) as counters,
+        (select coalesce(json_agg(h), '[]') from staff_holds h
+          where h.staff_id = any(${[...query.holds]}::text[])) as holds`.execute(this.db);
     const row = r.rows[0];
+    if (!row) throw new Error('policy facts: the statement returned no row');
     return {
-      revealed24h: Number(row?.revealed ?? 0),
-      alreadyRevealed: row?.already === true,
-      searchesLastMinute: Number(row?.searches ?? 0),
-      breakGlass24h: Number(row?.break_glass ?? 0),
+      tickets: row.tickets.map((t) => toTicket(withDates(t, ['opened_at', 'closed_at']) as TicketRow)),
+      openTickets: row.open_tickets.map((o) => ({
+        staffId: o.assignee,
+        customerId: o.customer_id,
+        ticketIds: o.ids,
+      })),
+      deliveries: row.deliveries.map((d) =>
+        toDelivery(withDates(d, ['window_from', 'window_to']) as DeliveryRow),
+      ),
+      merchantOrders: row.merchant_orders.map((j) => {
+        const m = withDates(j, ['delivered_at']) as MerchantOrderRow;
+        return { orderId: m.order_id, merchant: m.merchant, deliveredAt: m.delivered_at };
+      }),
+      counters: row.counters.map((c) => ({
+        revealed24h: Number(c.revealed),
+        alreadyRevealed: c.already === true,
+        searchesLastMinute: Number(c.searches),
+        breakGlass24h: Number(c.break_glass),
+      })),
+      holds: row.holds.map((h) => toHold(withDates(h, ['created_at', 'decided_at']) as HoldRow)),
     };
   }
 

@@ -1,6 +1,23 @@
 import type { AssignmentRepository, Delivery, MerchantOrder, Ticket } from '@cordon/core';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from './schema';
+
+/** A ticket row as the core sees it (also used by the access repository's policy facts). */
+export function toTicket(r: Selectable<Schema['tickets']>): Ticket {
+  return {
+    id: r.id,
+    customerId: r.customer_id,
+    orderId: r.order_id,
+    assignee: r.assignee,
+    status: r.status === 'open' ? 'open' : 'closed',
+    openedAt: r.opened_at,
+    closedAt: r.closed_at,
+  };
+}
+
+export function toDelivery(r: Selectable<Schema['deliveries']>): Delivery {
+  return { orderId: r.order_id, courier: r.courier, from: r.window_from, to: r.window_to };
+}
 
 /** Tickets, deliveries and merchant ownership as the shop's systems last reported them. */
 export class KyselyAssignmentRepository implements AssignmentRepository {
@@ -35,34 +52,6 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
     return rows.length;
   }
 
-  async findTicket(id: string): Promise<Ticket | undefined> {
-    const r = await this.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
-    return r
-      ? {
-          id: r.id,
-          customerId: r.customer_id,
-          orderId: r.order_id,
-          assignee: r.assignee,
-          status: r.status === 'open' ? 'open' : 'closed',
-          openedAt: r.opened_at,
-          closedAt: r.closed_at,
-        }
-      : undefined;
-  }
-
-  async openTicketsOn(staffId: string, customerId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('tickets')
-      .select('id')
-      .where('assignee', '=', staffId)
-      .where('customer_id', '=', customerId)
-      .where('status', '=', 'open')
-      .orderBy('id')
-      .limit(20)
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
   async upsertDeliveries(rows: readonly Delivery[]): Promise<number> {
     if (rows.length === 0) return 0;
     await this.db
@@ -87,7 +76,7 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
       .selectAll()
       .where('order_id', '=', orderId)
       .executeTakeFirst();
-    return r ? { orderId: r.order_id, courier: r.courier, from: r.window_from, to: r.window_to } : undefined;
+    return r ? toDelivery(r) : undefined;
   }
 
   async upsertMerchantOrders(rows: readonly MerchantOrder[]): Promise<number> {
@@ -103,15 +92,6 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
       )
       .execute();
     return rows.length;
-  }
-
-  async findMerchantOrder(orderId: string): Promise<MerchantOrder | undefined> {
-    const r = await this.db
-      .selectFrom('merchant_orders')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
-    return r ? { orderId: r.order_id, merchant: r.merchant, deliveredAt: r.delivered_at } : undefined;
   }
 
   async merchantOrderIds(merchant: string, limit: number): Promise<string[]> {
@@ -133,15 +113,7 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
       .orderBy('opened_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      customerId: r.customer_id,
-      orderId: r.order_id,
-      assignee: r.assignee,
-      status: r.status === 'open' ? 'open' : 'closed',
-      openedAt: r.opened_at,
-      closedAt: r.closed_at,
-    }));
+    return rows.map(toTicket);
   }
 
   async deliveriesSince(since: Date, limit: number): Promise<Delivery[]> {
@@ -152,11 +124,6 @@ export class KyselyAssignmentRepository implements AssignmentRepository {
       .orderBy('window_to', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      orderId: r.order_id,
-      courier: r.courier,
-      from: r.window_from,
-      to: r.window_to,
-    }));
+    return rows.map(toDelivery);
   }
 }

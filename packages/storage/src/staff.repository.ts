@@ -185,17 +185,24 @@ export class KyselyStaffRepository implements StaffRepository {
   }
 
   async findToken(id: string): Promise<StaffTokenRow | undefined> {
-    const r = await this.db.selectFrom('staff_tokens').selectAll().where('id', '=', id).executeTakeFirst();
-    return r
-      ? {
-          id: r.id,
-          staffId: r.staff_id,
-          name: r.name,
-          secretHash: buf(r.secret_hash),
-          createdAt: r.created_at,
-          revokedAt: r.revoked_at,
-        }
-      : undefined;
+    return (await this.findTokens([id]))[0];
+  }
+
+  async findTokens(ids: readonly string[]): Promise<StaffTokenRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('staff_tokens')
+      .selectAll()
+      .where('id', 'in', [...ids])
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      staffId: r.staff_id,
+      name: r.name,
+      secretHash: buf(r.secret_hash),
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   async revokeTokens(staffId: string, at: Date): Promise<number> {

@@ -13,6 +13,7 @@ import type { Database } from './database';
 import { newKeyring } from './keyring.file';
 import { LATEST_SCHEMA, migrate } from './migrations';
 import { disposeDatabase, resetDatabase, testDatabases } from './testing/test-databases';
+import { repositoriesFor } from './unit-of-work';
 
 const ctx: RequestContext = {
   actor: { type: 'apikey', id: 'apikey:test', role: 'service' },
@@ -271,6 +272,143 @@ for (const backend of await testDatabases()) {
       expect(dump).toContain('C1');
       for (const pii of fixturePlaintexts) expect(dump).not.toContain(pii);
       expect(dump).not.toContain('139-8765-4321');
+    });
+
+    describe('policy facts (one statement for a batch of decisions)', () => {
+      it('answers every kind of fact, with dates as Dates and counters in the order asked', async () => {
+        const repos = repositoriesFor(database.db);
+        const now = new Date('2026-11-29T12:00:00Z');
+        const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
+        await repos.assignments.upsertTickets([
+          ...Array.from({ length: 22 }, (_, i) => ({
+            id: `T${String(i).padStart(2, '0')}`,
+            customerId: 'C1',
+            orderId: null,
+            assignee: 'a1',
+            status: 'open' as const,
+            openedAt: at(60),
+            closedAt: null,
+          })),
+          {
+            id: 'X1',
+            customerId: 'C2',
+            orderId: 'O2',
+            assignee: 'a2',
+            status: 'closed',
+            openedAt: at(90),
+            closedAt: at(30),
+          },
+        ]);
+        await repos.assignments.upsertDeliveries([
+          { orderId: 'O2', courier: 'k1', from: at(120), to: at(-60) },
+        ]);
+        await repos.assignments.upsertMerchantOrders([{ orderId: 'O2', merchant: 'M1', deliveredAt: null }]);
+        await repos.access.recordGrants([
+          { staffId: 'a1', kind: 'reveal', customerId: 'C1', at: at(10) },
+          { staffId: 'a1', kind: 'reveal', customerId: 'C1', at: at(5) },
+          { staffId: 'a1', kind: 'reveal', customerId: 'C3', at: at(20) },
+          { staffId: 'a1', kind: 'reveal', customerId: 'C4', at: at(25 * 60) },
+          { staffId: 'a1', kind: 'search', customerId: null, at: at(0.5) },
+          { staffId: 'a1', kind: 'search', customerId: null, at: at(2) },
+          { staffId: 'a2', kind: 'break_glass', customerId: 'C2', at: at(3) },
+        ]);
+        await repos.watch.upsertHold({
+          staffId: 'a2',
+          alertId: 'al_1',
+          severity: 'high',
+          reason: 'test',
+          createdAt: at(1),
+          status: 'active',
+          decidedBy: null,
+          decidedAt: null,
+          note: null,
+        });
+        const facts = await repos.access.policyFacts(
+          {
+            ticketIds: ['X1', 'missing'],
+            openTicketPairs: [
+              { staffId: 'a1', customerId: 'C1' },
+              { staffId: 'a1', customerId: 'C1' },
+              { staffId: 'a2', customerId: 'C2' },
+            ],
+            orderIds: ['O2', 'O9'],
+            counters: [
+              { staffId: 'a2', customerId: 'C2' },
+              { staffId: 'a1', customerId: 'C3' },
+              { staffId: 'nobody', customerId: undefined },
+              { staffId: 'a1', customerId: 'C4' },
+            ],
+            holds: ['a1', 'a2'],
+          },
+          now,
+        );
+        expect(facts.tickets).toEqual([
+          {
+            id: 'X1',
+            customerId: 'C2',
+            orderId: 'O2',
+            assignee: 'a2',
+            status: 'closed',
+            openedAt: at(90),
+            closedAt: at(30),
+          },
+        ]);
+        // At most 20 a pair, in id order; a pair with only closed tickets is absent.
+        expect(facts.openTickets).toHaveLength(1);
+        expect(facts.openTickets[0]?.ticketIds).toEqual(
+          Array.from({ length: 20 }, (_, i) => `T${String(i).padStart(2, '0')}`),
+        );
+        expect(facts.deliveries).toEqual([{ orderId: 'O2', courier: 'k1', from: at(120), to: at(-60) }]);
+        expect(facts.merchantOrders).toEqual([{ orderId: 'O2', merchant: 'M1', deliveredAt: null }]);
+        expect(facts.counters).toEqual([
+          { revealed24h: 0, alreadyRevealed: false, searchesLastMinute: 0, breakGlass24h: 1 },
+          { revealed24h: 2, alreadyRevealed: true, searchesLastMinute: 1, breakGlass24h: 0 },
+          { revealed24h: 0, alreadyRevealed: false, searchesLastMinute: 0, breakGlass24h: 0 },
+          // C4 was revealed 25 hours ago: outside the window, so not "already revealed".
+          { revealed24h: 2, alreadyRevealed: false, searchesLastMinute: 1, breakGlass24h: 0 },
+        ]);
+        expect(facts.holds).toEqual([
+          {
+            staffId: 'a2',
+            alertId: 'al_1',
+            severity: 'high',
+            reason: 'test',
+            createdAt: at(1),
+            status: 'active',
+            decidedBy: null,
+            decidedAt: null,
+            note: null,
+          },
+        ]);
+        const none = await repos.access.policyFacts(
+          { ticketIds: [], openTicketPairs: [], orderIds: [], counters: [], holds: [] },
+          now,
+        );
+        expect(none).toEqual({
+          tickets: [],
+          openTickets: [],
+          deliveries: [],
+          merchantOrders: [],
+          counters: [],
+          holds: [],
+        });
+      });
+
+      it("takes several people's locks in one statement, each once, until the transaction ends", async () => {
+        const held = async (db: typeof database.db) =>
+          (
+            await sql<{ n: number }>`select count(*)::int as n from pg_locks
+              where locktype = 'advisory' and pid = pg_backend_pid() and classid = 72616402`.execute(db)
+          ).rows[0]?.n;
+        await database.db.transaction().execute(async (tx) => {
+          const repos = repositoriesFor(tx);
+          await repos.access.lockStaff(['b', 'a', 'c', 'a']);
+          expect(await held(tx)).toBe(3);
+          await repos.access.lockStaff(['a']);
+          expect(await held(tx)).toBe(3);
+        });
+        expect(await held(database.db)).toBe(0);
+      });
     });
 
     describe('erasure', () => {

@@ -109,11 +109,24 @@ export class KyselyUnitOfWork implements UnitOfWork {
       (ids) => vault.findCustomers(ids),
       (c) => c.id,
     );
-    // Same repository, with the two single-row lookups of the read path batched.
+    const staff = repos.staff;
+    const people = new BatchLoader(
+      (ids) => staff.findMany(ids),
+      (p) => p.id,
+    );
+    const tokens = new BatchLoader(
+      (ids) => staff.findTokens(ids),
+      (t) => t.id,
+    );
+    // Same repositories, with the single-row lookups of the read path (orders and customers for
+    // masked reads, tokens and people for every staff request's authentication) batched.
     const batchedVault = Object.create(vault) as typeof vault;
     batchedVault.findOrder = (id) => orders.load(id);
     batchedVault.findCustomer = (id) => customers.load(id);
-    this.pooled = { ...repos, vault: batchedVault };
+    const batchedStaff = Object.create(staff) as typeof staff;
+    batchedStaff.find = (id) => people.load(id);
+    batchedStaff.findToken = (id) => tokens.load(id);
+    this.pooled = { ...repos, vault: batchedVault, staff: batchedStaff };
   }
 
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {

@@ -2,7 +2,8 @@ import type { StaffHoldRow, WatchEventInput, WatchRepository, WatchStateRow } fr
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from './schema';
 
-function toHold(r: Selectable<Schema['staff_holds']>): StaffHoldRow {
+/** A hold row as the core sees it (also used by the access repository's policy facts). */
+export function toHold(r: Selectable<Schema['staff_holds']>): StaffHoldRow {
   return {
     staffId: r.staff_id,
     alertId: r.alert_id,

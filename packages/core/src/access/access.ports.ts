@@ -1,3 +1,4 @@
+import type { StaffHoldRow } from '../watch/watch.ports';
 import type { Delivery, MerchantOrder, StaffMember, StaffStatus, Ticket } from './staff';
 
 /** Stored sign-in state of a person. The TOTP secret is wrapped under the keyring's KEK. */
@@ -41,6 +42,7 @@ export interface StaffRepository {
   saveCredentials(row: StaffCredentials): Promise<void>;
   insertToken(row: StaffTokenRow): Promise<void>;
   findToken(id: string): Promise<StaffTokenRow | undefined>;
+  findTokens(ids: readonly string[]): Promise<StaffTokenRow[]>;
   revokeTokens(staffId: string, at: Date): Promise<number>;
   insertSession(row: StaffSessionRow): Promise<void>;
   findSession(idHash: Buffer): Promise<StaffSessionRow | undefined>;
@@ -51,12 +53,9 @@ export interface StaffRepository {
 /** Assignments fed by the shop's systems: tickets, deliveries, merchant ownership of orders. */
 export interface AssignmentRepository {
   upsertTickets(rows: readonly Ticket[]): Promise<number>;
-  findTicket(id: string): Promise<Ticket | undefined>;
-  openTicketsOn(staffId: string, customerId: string): Promise<string[]>;
   upsertDeliveries(rows: readonly Delivery[]): Promise<number>;
   findDelivery(orderId: string): Promise<Delivery | undefined>;
   upsertMerchantOrders(rows: readonly MerchantOrder[]): Promise<number>;
-  findMerchantOrder(orderId: string): Promise<MerchantOrder | undefined>;
   merchantOrderIds(merchant: string, limit: number): Promise<string[]>;
   /** Tickets open now or closed after `since` (the watch context), at most `limit`. */
   ticketsActiveSince(since: Date, limit: number): Promise<Ticket[]>;
@@ -65,6 +64,41 @@ export interface AssignmentRepository {
 }
 
 export type GrantKind = 'reveal' | 'search' | 'break_glass';
+
+/** What `policyFacts` is asked for. */
+export interface PolicyFactsQuery {
+  /** Tickets named as references. */
+  ticketIds: readonly string[];
+  /** (assignee, customer) pairs whose open tickets are wanted. */
+  openTicketPairs: ReadonlyArray<{ staffId: string; customerId: string }>;
+  /** Orders whose delivery and merchant are wanted. */
+  orderIds: readonly string[];
+  /** Grant counters per request (`customerId` for `alreadyRevealed`). */
+  counters: ReadonlyArray<{ staffId: string; customerId: string | undefined }>;
+  /** People whose containment hold is wanted. */
+  holds: readonly string[];
+}
+
+/** What `policyFacts` answers; `counters` is in the order it was asked, everything else unordered. */
+export interface PolicyFactRows {
+  tickets: Ticket[];
+  /** At most 20 open tickets a pair, in id order; pairs with none are absent. */
+  openTickets: Array<{ staffId: string; customerId: string; ticketIds: string[] }>;
+  deliveries: Delivery[];
+  merchantOrders: MerchantOrder[];
+  counters: GrantCounters[];
+  holds: StaffHoldRow[];
+}
+
+/** What a person's grants add up to at one moment (the quota and rate facts of the policy). */
+export interface GrantCounters {
+  /** Distinct customers revealed in the last 24 h. */
+  revealed24h: number;
+  /** Whether the request's customer is among them (a repeat reveal costs no quota). */
+  alreadyRevealed: boolean;
+  searchesLastMinute: number;
+  breakGlass24h: number;
+}
 
 export interface BreakGlassRow {
   id: string;
@@ -126,18 +160,18 @@ export interface ExportRow {
 
 /** Counters behind quotas and rate limits, break-glass records, alerts and exports. */
 export interface AccessRepository {
-  /** Serialises decisions of one person across processes (transaction-scoped advisory lock). */
-  lockStaff(staffId: string): Promise<void>;
-  counters(
-    staffId: string,
-    customerId: string | undefined,
-    now: Date,
-  ): Promise<{
-    revealed24h: number;
-    alreadyRevealed: boolean;
-    searchesLastMinute: number;
-    breakGlass24h: number;
-  }>;
+  /**
+   * Serialises decisions of each person across transactions and processes (transaction-scoped
+   * advisory locks, taken in one fixed order so two transactions locking several people cannot
+   * deadlock).
+   */
+  lockStaff(staffIds: readonly string[]): Promise<void>;
+  /**
+   * Every fact the policy needs for a set of requests, in ONE statement (one round trip however
+   * many requests are decided together); read after `lockStaff`, so the counters include every
+   * grant committed before the locks were taken.
+   */
+  policyFacts(query: PolicyFactsQuery, now: Date): Promise<PolicyFactRows>;
   recordGrants(
     rows: ReadonlyArray<{ staffId: string; kind: GrantKind; customerId: string | null; at: Date }>,
   ): Promise<void>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { entryFor, type LedgerAction } from '../ledger/entry';
+import { entryFor, type LedgerAction, type LedgerEntryInput } from '../ledger/entry';
 import type { AccessGuard, StaffReadRequest } from '../shared/access-guard';
 import type { RequestContext } from '../shared/context';
 import { CordonError } from '../shared/errors';
@@ -8,8 +8,9 @@ import type { Clock } from '../shared/ports';
 import type { Repositories, UnitOfWork } from '../shared/unit-of-work';
 import { externalId, toValidationError } from '../vault/interchange';
 import { containsPersonalNumber } from '../vault/pii-validators';
+import type { StoredCustomer, StoredOrder } from '../vault/vault.ports';
 import type { RevealedFields, VaultService } from '../vault/vault.service';
-import type { BreakGlassRow, SecurityAlertRow } from './access.ports';
+import type { BreakGlassRow, GrantCounters, SecurityAlertRow } from './access.ports';
 import {
   evaluatePolicy,
   type Policy,
@@ -74,10 +75,67 @@ const containedActions: readonly PolicyAction[] = ['reveal', 'export', 'break_gl
 
 type Decided = { decision: PolicyDecision; staff: StaffMember | undefined };
 
-/** What a reveal's transaction decided, before its ledger entry is appended. */
-type RevealOutcome =
-  | { error: CordonError }
-  | { value: Omit<RevealResult, 'ledgerSeq'>; alert: SecurityAlertRow | undefined };
+/** What is asked of the policy; the actor, purpose and reference default to the request context's. */
+export interface DecideRequest {
+  action: PolicyAction;
+  customerId?: string | undefined;
+  orderId?: string | undefined;
+  fields?: readonly string[] | undefined;
+  searchBy?: string | undefined;
+  plaintext?: boolean | undefined;
+  justification?: string | undefined;
+  requester?: string | undefined;
+  purpose?: string | undefined;
+  reference?: string | undefined;
+}
+
+/** Actions that use up a quota or a rate, so their decisions hold the person's advisory lock. */
+const countedActions: readonly PolicyAction[] = ['reveal', 'search', 'break_glass'];
+
+const NO_COUNTERS: GrantCounters = {
+  revealed24h: 0,
+  alreadyRevealed: false,
+  searchesLastMinute: 0,
+  breakGlass24h: 0,
+};
+
+const pairKey = (staffId: string, customerId: string): string => `${staffId}\u0000${customerId}`;
+
+/** What a reveal's transaction decided (`ledgerSeq` is filled in once its entry is appended). */
+type RevealOutcome = { error: CordonError } | { value: RevealResult; alert: SecurityAlertRow | undefined };
+
+/** A reveal waiting for its batch: the parsed request and its context (purpose and reference set). */
+interface PendingReveal {
+  ctx: RequestContext;
+  input: RevealRequest;
+  resolve: (outcome: RevealOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Reveals decided together at most (one transaction), and batches running at once. */
+const MAX_REVEAL_BATCH = 64;
+const MAX_REVEAL_BATCHES = 1;
+
+/**
+ * Takes the next batch off the queue in arrival order, at most one reveal per person: a person's
+ * second reveal waits for the next batch, so it sees the first one's grant in its counters.
+ */
+function takeRevealBatch(queue: PendingReveal[]): PendingReveal[] {
+  const batch: PendingReveal[] = [];
+  const waiting: PendingReveal[] = [];
+  const people = new Set<string>();
+  for (const p of queue) {
+    const who = `${p.ctx.actor.type}:${p.ctx.actor.id}`;
+    if (batch.length < MAX_REVEAL_BATCH && !people.has(who)) {
+      people.add(who);
+      batch.push(p);
+    } else {
+      waiting.push(p);
+    }
+  }
+  queue.splice(0, queue.length, ...waiting);
+  return batch;
+}
 
 /**
  * Purpose-bound access: every staff read and reveal is decided by the policy against the person's own
@@ -96,92 +154,135 @@ export class AccessService implements AccessGuard {
    * so a status change (suspended, departed) takes effect on the next request, whatever session or
    * token the person still holds.
    */
-  async decide(
+  async decide(repos: Repositories, ctx: RequestContext, request: DecideRequest): Promise<Decided> {
+    const [decided] = await this.decideMany(repos, [{ ctx, request }]);
+    if (!decided) throw new CordonError('CORDON_ERR_INTERNAL', 'decideMany answered nothing');
+    return decided;
+  }
+
+  /**
+   * Decides several requests with one batched lookup per kind of fact (people, tickets, open
+   * tickets, deliveries, merchant orders, counters, holds) instead of one round trip per fact per
+   * request. Counted requests (reveal, search, break-glass) take their people's advisory locks first,
+   * in one statement, and must belong to different people: their counters are read once, before any
+   * of them is granted, so two of one person's requests in one call could both pass a quota with one
+   * place left.
+   */
+  async decideMany(
     repos: Repositories,
-    ctx: RequestContext,
-    request: {
-      action: PolicyAction;
-      customerId?: string | undefined;
-      orderId?: string | undefined;
-      fields?: readonly string[] | undefined;
-      searchBy?: string | undefined;
-      plaintext?: boolean | undefined;
-      justification?: string | undefined;
-      requester?: string | undefined;
-      purpose?: string | undefined;
-      reference?: string | undefined;
-    },
-  ): Promise<Decided> {
-    if (ctx.actor.type !== 'staff') {
-      return {
-        decision: {
-          allowed: false,
-          code: 'CORDON_ERR_FORBIDDEN',
-          message: 'This action is for staff accounts; a system credential cannot do it.',
-        },
-        staff: undefined,
-      };
-    }
-    const staff = await repos.staff.find(ctx.actor.id);
-    if (!staff) {
-      return {
-        decision: {
-          allowed: false,
-          code: 'CORDON_ERR_ACCOUNT_INACTIVE',
-          message: `Account ${ctx.actor.id} is not in the staff directory.`,
-        },
-        staff: undefined,
-      };
-    }
+    items: ReadonlyArray<{ ctx: RequestContext; request: DecideRequest }>,
+  ): Promise<Decided[]> {
     const now = this.deps.clock.now();
-    const purpose = request.purpose ?? ctx.purpose;
-    const reference = request.reference ?? ctx.reference;
-    const counted = ['reveal', 'search', 'break_glass'].includes(request.action);
-    if (counted) await repos.access.lockStaff(staff.id);
-    const [referencedTicket, openTickets, delivery, merchantOrder, counters] = await Promise.all([
-      reference ? repos.assignments.findTicket(reference) : Promise.resolve(undefined),
-      request.customerId
-        ? repos.assignments.openTicketsOn(staff.id, request.customerId)
-        : Promise.resolve([] as string[]),
-      request.orderId ? repos.assignments.findDelivery(request.orderId) : Promise.resolve(undefined),
-      request.orderId ? repos.assignments.findMerchantOrder(request.orderId) : Promise.resolve(undefined),
-      counted
-        ? repos.access.counters(staff.id, request.customerId, now)
-        : Promise.resolve({
-            revealed24h: 0,
-            alreadyRevealed: false,
-            searchesLastMinute: 0,
-            breakGlass24h: 0,
-          }),
-    ]);
-    const facts: PolicyFacts = {
-      referencedTicket,
-      openTicketsOnCustomer: openTickets,
-      delivery,
-      merchantOrder,
-      revealedCustomers24h: counters.revealed24h,
-      alreadyRevealed: counters.alreadyRevealed,
-      searchesLastMinute: counters.searchesLastMinute,
-      breakGlass24h: counters.breakGlass24h,
-      requester: request.requester,
-    };
-    const decision = evaluatePolicy(this.deps.policy, {
-      now,
-      actor: staff,
-      action: request.action,
-      customerId: request.customerId,
-      orderId: request.orderId,
-      purpose,
-      reference,
-      justification: request.justification,
-      fields: request.fields ?? [],
-      searchBy: request.searchBy,
-      plaintext: request.plaintext,
-      facts,
+    const staffIds = [
+      ...new Set(items.filter((i) => i.ctx.actor.type === 'staff').map((i) => i.ctx.actor.id)),
+    ];
+    const people = new Map((await repos.staff.findMany(staffIds)).map((p) => [p.id, p]));
+    const asked = items.map(({ ctx, request }) => {
+      const staff = ctx.actor.type === 'staff' ? people.get(ctx.actor.id) : undefined;
+      return {
+        ctx,
+        request,
+        staff,
+        purpose: request.purpose ?? ctx.purpose,
+        reference: request.reference ?? ctx.reference,
+        counted: staff !== undefined && countedActions.includes(request.action),
+      };
     });
-    if (decision.allowed && containedActions.includes(request.action)) {
-      const hold = await repos.watch.findHold(staff.id);
-      if (hold && hold.status !== 'released') {
+    const known = asked.filter((a) => a.staff !== undefined);
+    const countedIds = known.filter((a) => a.counted).map((a) => a.staff?.id ?? '');
+    if (new Set(countedIds).size !== countedIds.length) {
+      throw new CordonError(
+        'CORDON_ERR_INTERNAL',
+        'decideMany was given two counted requests of one person; decide them in separate calls.',
+      );
+    }
+    if (countedIds.length > 0) await repos.access.lockStaff(countedIds);
+    const references = [...new Set(known.flatMap((a) => (a.reference ? [a.reference] : [])))];
+    const pairs = known.flatMap((a) =>
+      a.staff && a.request.customerId ? [{ staffId: a.staff.id, customerId: a.request.customerId }] : [],
+    );
+    const orderIds = [...new Set(known.flatMap((a) => (a.request.orderId ? [a.request.orderId] : [])))];
+    const counted = known.filter((a) => a.counted);
+    const heldIds = [
+      ...new Set(
+        known.filter((a) => containedActions.includes(a.request.action)).map((a) => a.staff?.id ?? ''),
+      ),
+    ];
+    const { tickets, openTickets, deliveries, merchantOrders, counters, holds } =
+      await repos.access.policyFacts(
+        {
+          ticketIds: references,
+          openTicketPairs: pairs,
+          orderIds,
+          counters: counted.map((a) => ({ staffId: a.staff?.id ?? '', customerId: a.request.customerId })),
+          holds: heldIds,
+        },
+        now,
+      );
+    const ticketById = new Map(tickets.map((t) => [t.id, t]));
+    const openOn = new Map(openTickets.map((o) => [pairKey(o.staffId, o.customerId), o.ticketIds]));
+    const deliveryOf = new Map(deliveries.map((d) => [d.orderId, d]));
+    const merchantOf = new Map(merchantOrders.map((m) => [m.orderId, m]));
+    const countersOf = new Map(counted.map((a, i) => [a, counters[i]]));
+    const holdOf = new Map(holds.map((h) => [h.staffId, h]));
+
+    return asked.map((a): Decided => {
+      const { ctx, request, staff } = a;
+      if (ctx.actor.type !== 'staff') {
+        return {
+          decision: {
+            allowed: false,
+            code: 'CORDON_ERR_FORBIDDEN',
+            message: 'This action is for staff accounts; a system credential cannot do it.',
+          },
+          staff: undefined,
+        };
+      }
+      if (!staff) {
+        return {
+          decision: {
+            allowed: false,
+            code: 'CORDON_ERR_ACCOUNT_INACTIVE',
+            message: `Account ${ctx.actor.id} is not in the staff directory.`,
+          },
+          staff: undefined,
+        };
+      }
+      const count = countersOf.get(a) ?? NO_COUNTERS;
+      const facts: PolicyFacts = {
+        referencedTicket: a.reference ? ticketById.get(a.reference) : undefined,
+        openTicketsOnCustomer: request.customerId
+          ? (openOn.get(pairKey(staff.id, request.customerId)) ?? [])
+          : [],
+        delivery: request.orderId ? deliveryOf.get(request.orderId) : undefined,
+        merchantOrder: request.orderId ? merchantOf.get(request.orderId) : undefined,
+        revealedCustomers24h: count.revealed24h,
+        alreadyRevealed: count.alreadyRevealed,
+        searchesLastMinute: count.searchesLastMinute,
+        breakGlass24h: count.breakGlass24h,
+        requester: request.requester,
+      };
+      const decision = evaluatePolicy(this.deps.policy, {
+        now,
+        actor: staff,
+        action: request.action,
+        customerId: request.customerId,
+        orderId: request.orderId,
+        purpose: a.purpose,
+        reference: a.reference,
+        justification: request.justification,
+        fields: request.fields ?? [],
+        searchBy: request.searchBy,
+        plaintext: request.plaintext,
+        facts,
+      });
+      const hold = holdOf.get(staff.id);
+      if (
+        decision.allowed &&
+        containedActions.includes(request.action) &&
+        hold &&
+        hold.status !== 'released'
+      ) {
         return {
           decision: {
             allowed: false,
@@ -191,8 +292,8 @@ export class AccessService implements AccessGuard {
           staff,
         };
       }
-    }
-    return { decision, staff };
+      return { decision, staff };
+    });
   }
 
   /** Decides and throws the denial (for actions whose denial the caller records itself). */
@@ -230,133 +331,269 @@ export class AccessService implements AccessGuard {
    * `breakGlass`, without an assignment). The decision, the quota counter and the decryption happen
    * in one transaction, the ledger entry in the next group commit, and nothing is returned before it
    * has committed; a denial is recorded with its code and then raised.
+   *
+   * Reveals that arrive while others are being decided are decided together (ADR 0012): one
+   * transaction, one batched lookup per kind of fact, one grant insert, one commit, at most one
+   * reveal per person in a batch so every quota stays exact.
    */
   async reveal(ctx: RequestContext, raw: unknown): Promise<RevealResult> {
     const parsed = revealRequestSchema.safeParse(raw);
     if (!parsed.success) throw toValidationError(parsed.error);
     const input = parsed.data;
-    const action: PolicyAction = input.breakGlass ? 'break_glass' : 'reveal';
-    const ledgerAction: LedgerAction = input.breakGlass ? 'break_glass' : 'reveal';
     const purpose = input.purpose ?? ctx.purpose ?? (input.breakGlass ? 'break_glass' : undefined);
     const reference = input.reference ?? ctx.reference;
-    const rctx: RequestContext = { ...ctx, purpose, reference };
-    // The decision, counters, break-glass records and decryption commit in one transaction (run in
-    // parallel with other people's reveals); the entry then joins a shared group-commit append, and
-    // the plaintext is released only once that has committed (ADR 0011).
-    const { result: outcome, appended } = await this.deps.uow.runRecorded<RevealOutcome>(async (repos) => {
-      const now = this.deps.clock.now();
-      const order = input.orderId ? await repos.vault.findOrder(input.orderId) : undefined;
-      const customer = input.customerId ? await repos.vault.findCustomer(input.customerId) : undefined;
-      const customerId = input.orderId ? order?.customerId : input.customerId;
-      const exists = input.orderId ? order?.key != null : customer?.key != null;
-      const { decision, staff } = await this.decide(repos, rctx, {
-        action,
-        customerId,
-        orderId: input.orderId,
-        fields: input.fields,
-        justification: input.breakGlass?.justification,
-        purpose,
-        reference,
-      });
-      const subject = {
-        customerIds: customerId ? [customerId] : [],
-        orderIds: input.orderId ? [input.orderId] : [],
-        fields: input.fields,
-      };
-      if (!decision.allowed) {
-        return {
-          result: { error: AccessService.denial(decision) as CordonError },
-          entries: [
-            entryFor(rctx, now, ledgerAction, {
-              ...subject,
-              outcome: 'denied',
-              errorCode: decision.code,
-              detail: decision.ruleId ? { rule: decision.ruleId } : undefined,
-            }),
-          ],
-        };
-      }
-      // Existence is reported only to someone the policy allowed, so probing ids tells nothing.
-      if (!exists || !customerId || !staff) {
-        const error = new CordonError(
-          'CORDON_ERR_NOT_FOUND',
-          `No ${input.orderId ? 'order' : 'customer'} with that id (or it was erased).`,
-          { id: input.orderId ?? input.customerId ?? null },
-        );
-        return {
-          result: { error },
-          entries: [
-            entryFor(rctx, now, ledgerAction, { ...subject, outcome: 'denied', errorCode: error.code }),
-          ],
-        };
-      }
-      const fields = await this.deps.vault.revealFields(
-        repos,
-        { customerId, orderId: input.orderId },
-        input.fields,
-        { order, customer },
-      );
-      let breakGlassId: string | undefined;
-      let alert: SecurityAlertRow | undefined;
-      const grants: Array<{ staffId: string; kind: 'reveal' | 'break_glass'; customerId: string; at: Date }> =
-        [{ staffId: staff.id, kind: 'reveal', customerId, at: now }];
-      if (input.breakGlass) {
-        breakGlassId = `bg_${randomUUID()}`;
-        grants.push({ staffId: staff.id, kind: 'break_glass', customerId, at: now });
-        const row: BreakGlassRow = {
-          id: breakGlassId,
-          staffId: staff.id,
-          customerId,
-          orderId: input.orderId ?? null,
-          fields: [...input.fields],
-          justification: input.breakGlass.justification,
-          at: now,
-          reviewStatus: 'pending',
-          reviewer: null,
-          reviewedAt: null,
-          reviewNote: null,
-        };
-        await repos.access.insertBreakGlass(row);
-        alert = {
-          id: `al_${randomUUID()}`,
-          kind: 'break_glass',
-          severity: 'high',
-          staffId: staff.id,
-          subject: breakGlassId,
-          detail: { customerId, fields: input.fields.join(' '), role: staff.role },
-          createdAt: now,
-          status: 'open',
-        };
-        await repos.access.insertAlert(alert);
-      }
-      await repos.access.recordGrants(grants);
-      return {
-        result: {
-          value: {
-            customerId,
-            orderId: input.orderId,
-            fields,
-            purpose,
-            reference,
-            breakGlassId,
-          },
-          alert,
-        },
-        entries: [
-          entryFor(rctx, now, ledgerAction, {
-            ...subject,
-            detail: breakGlassId
-              ? { rule: decision.ruleId, breakGlass: breakGlassId }
-              : { rule: decision.ruleId },
-          }),
-        ],
-      };
+    const outcome = await new Promise<RevealOutcome>((resolve, reject) => {
+      this.revealQueue.push({ ctx: { ...ctx, purpose, reference }, input, resolve, reject });
+      this.pumpReveals();
     });
     if ('error' in outcome) throw outcome.error;
-    const entry = appended[0];
-    if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned nothing');
     if (outcome.alert) this.deps.onAlert?.(outcome.alert);
-    return { ...outcome.value, ledgerSeq: entry.seq } satisfies RevealResult;
+    return outcome.value;
+  }
+
+  private readonly revealQueue: PendingReveal[] = [];
+  private revealBatchesRunning = 0;
+
+  private pumpScheduled = false;
+
+  /**
+   * Starts batches while fewer than MAX_REVEAL_BATCHES are deciding. The start waits for the end of
+   * the current turn of the event loop (setImmediate), so reveals that arrive together leave
+   * together; light load waits for nothing else. A batch gives up its place once its transaction's
+   * work is done: its commit and its ledger append overlap the next batch's decisions (a person in
+   * both waits on their advisory lock, so counters stay exact).
+   */
+  private pumpReveals(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      while (this.revealBatchesRunning < MAX_REVEAL_BATCHES && this.revealQueue.length > 0) {
+        const batch = takeRevealBatch(this.revealQueue);
+        this.revealBatchesRunning += 1;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          this.revealBatchesRunning -= 1;
+          this.pumpReveals();
+        };
+        void this.runRevealBatch(batch, release).finally(release);
+      }
+    });
+  }
+
+  /**
+   * Runs one batch; if a statement inside its transaction fails (so nothing of it committed), each
+   * reveal is retried alone so one bad request never fails its neighbours. A failure after the
+   * transaction's work (its commit or the ledger append) is not retried: the grants may stand, and
+   * the plaintext is not released.
+   */
+  private async runRevealBatch(batch: PendingReveal[], release: () => void): Promise<void> {
+    const attempt = async (group: PendingReveal[]): Promise<boolean> => {
+      let decided = false;
+      try {
+        const outcomes = await this.revealTogether(group, () => {
+          decided = true;
+          if (group === batch) release();
+        });
+        group.forEach((p, i) => {
+          const outcome = outcomes[i];
+          if (outcome) p.resolve(outcome);
+          else p.reject(new CordonError('CORDON_ERR_INTERNAL', 'a reveal batch lost a request'));
+        });
+        return true;
+      } catch (error) {
+        if (decided || group.length === 1) {
+          for (const p of group) p.reject(error);
+          return true;
+        }
+        return false;
+      }
+    };
+    if (await attempt(batch)) return;
+    for (const p of batch) await attempt([p]);
+  }
+
+  /** Decides, decrypts and records a batch of reveals (of different people) in one transaction. */
+  private async revealTogether(
+    batch: readonly PendingReveal[],
+    decided: () => void,
+  ): Promise<RevealOutcome[]> {
+    const { result, appended } = await this.deps.uow.runRecorded<Array<RevealOutcome>>(async (repos) => {
+      const now = this.deps.clock.now();
+      const orderIds = [...new Set(batch.flatMap((p) => (p.input.orderId ? [p.input.orderId] : [])))];
+      const customerIds = [
+        ...new Set(batch.flatMap((p) => (p.input.customerId ? [p.input.customerId] : []))),
+      ];
+      const [orders, customers] = await Promise.all([
+        orderIds.length > 0 ? repos.vault.findOrders(orderIds) : [],
+        customerIds.length > 0 ? repos.vault.findCustomers(customerIds) : [],
+      ]);
+      const orderById = new Map(orders.map((o) => [o.id, o]));
+      const customerById = new Map(customers.map((c) => [c.id, c]));
+      const subjects = batch.map((p) => {
+        const order = p.input.orderId ? orderById.get(p.input.orderId) : undefined;
+        const customer = p.input.customerId ? customerById.get(p.input.customerId) : undefined;
+        return {
+          order,
+          customer,
+          customerId: p.input.orderId ? order?.customerId : p.input.customerId,
+          exists: p.input.orderId ? order?.key != null : customer?.key != null,
+        };
+      });
+      const decisions = await this.decideMany(
+        repos,
+        batch.map((p, i) => ({
+          ctx: p.ctx,
+          request: {
+            action: p.input.breakGlass ? ('break_glass' as const) : ('reveal' as const),
+            customerId: subjects[i]?.customerId,
+            orderId: p.input.orderId,
+            fields: p.input.fields,
+            justification: p.input.breakGlass?.justification,
+          },
+        })),
+      );
+      const outcomes: RevealOutcome[] = [];
+      const entries: LedgerEntryInput[] = [];
+      const grants: Array<{ staffId: string; kind: 'reveal' | 'break_glass'; customerId: string; at: Date }> =
+        [];
+      for (const [i, p] of batch.entries()) {
+        const subject = subjects[i];
+        const decidedOne = decisions[i];
+        if (!subject || !decidedOne) throw new CordonError('CORDON_ERR_INTERNAL', 'reveal batch misaligned');
+        const one = await this.revealOne(repos, now, p, subject, decidedOne);
+        outcomes.push(one.outcome);
+        entries.push(one.entry);
+        grants.push(...one.grants);
+      }
+      await repos.access.recordGrants(grants);
+      decided();
+      return { result: outcomes, entries };
+    });
+    return result.map((outcome, i) => {
+      if ('error' in outcome) return outcome;
+      const entry = appended[i];
+      if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned too few entries');
+      return { ...outcome, value: { ...outcome.value, ledgerSeq: entry.seq } };
+    });
+  }
+
+  /** One reveal of a batch: its outcome, its ledger entry and the grants it uses up. */
+  private async revealOne(
+    repos: Repositories,
+    now: Date,
+    p: PendingReveal,
+    subject: {
+      order: StoredOrder | undefined;
+      customer: StoredCustomer | undefined;
+      customerId: string | undefined;
+      exists: boolean;
+    },
+    { decision, staff }: Decided,
+  ): Promise<{
+    outcome: RevealOutcome;
+    entry: LedgerEntryInput;
+    grants: Array<{ staffId: string; kind: 'reveal' | 'break_glass'; customerId: string; at: Date }>;
+  }> {
+    const { ctx, input } = p;
+    const ledgerAction: LedgerAction = input.breakGlass ? 'break_glass' : 'reveal';
+    const { customerId } = subject;
+    const entrySubject = {
+      customerIds: customerId ? [customerId] : [],
+      orderIds: input.orderId ? [input.orderId] : [],
+      fields: input.fields,
+    };
+    if (!decision.allowed) {
+      return {
+        outcome: { error: AccessService.denial(decision) as CordonError },
+        entry: entryFor(ctx, now, ledgerAction, {
+          ...entrySubject,
+          outcome: 'denied',
+          errorCode: decision.code,
+          detail: decision.ruleId ? { rule: decision.ruleId } : undefined,
+        }),
+        grants: [],
+      };
+    }
+    // Existence is reported only to someone the policy allowed, so probing ids tells nothing.
+    if (!subject.exists || !customerId || !staff) {
+      const error = new CordonError(
+        'CORDON_ERR_NOT_FOUND',
+        `No ${input.orderId ? 'order' : 'customer'} with that id (or it was erased).`,
+        { id: input.orderId ?? input.customerId ?? null },
+      );
+      return {
+        outcome: { error },
+        entry: entryFor(ctx, now, ledgerAction, {
+          ...entrySubject,
+          outcome: 'denied',
+          errorCode: error.code,
+        }),
+        grants: [],
+      };
+    }
+    const fields = await this.deps.vault.revealFields(
+      repos,
+      { customerId, orderId: input.orderId },
+      input.fields,
+      { order: subject.order, customer: subject.customer },
+    );
+    let breakGlassId: string | undefined;
+    let alert: SecurityAlertRow | undefined;
+    const grants: Array<{ staffId: string; kind: 'reveal' | 'break_glass'; customerId: string; at: Date }> = [
+      { staffId: staff.id, kind: 'reveal', customerId, at: now },
+    ];
+    if (input.breakGlass) {
+      breakGlassId = `bg_${randomUUID()}`;
+      grants.push({ staffId: staff.id, kind: 'break_glass', customerId, at: now });
+      await repos.access.insertBreakGlass({
+        id: breakGlassId,
+        staffId: staff.id,
+        customerId,
+        orderId: input.orderId ?? null,
+        fields: [...input.fields],
+        justification: input.breakGlass.justification,
+        at: now,
+        reviewStatus: 'pending',
+        reviewer: null,
+        reviewedAt: null,
+        reviewNote: null,
+      });
+      alert = {
+        id: `al_${randomUUID()}`,
+        kind: 'break_glass',
+        severity: 'high',
+        staffId: staff.id,
+        subject: breakGlassId,
+        detail: { customerId, fields: input.fields.join(' '), role: staff.role },
+        createdAt: now,
+        status: 'open',
+      };
+      await repos.access.insertAlert(alert);
+    }
+    return {
+      outcome: {
+        value: {
+          customerId,
+          orderId: input.orderId,
+          fields,
+          purpose: ctx.purpose,
+          reference: ctx.reference,
+          breakGlassId,
+          ledgerSeq: 0,
+        },
+        alert,
+      },
+      entry: entryFor(ctx, now, ledgerAction, {
+        ...entrySubject,
+        detail: breakGlassId
+          ? { rule: decision.ruleId, breakGlass: breakGlassId }
+          : { rule: decision.ruleId },
+      }),
+      grants,
+    };
   }
 
   /** Break-glass uses awaiting (or past) review, for security admins and the DPO. */

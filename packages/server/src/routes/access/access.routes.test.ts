@@ -375,6 +375,115 @@ for (const backend of backends) {
       });
     });
 
+    describe('reveals decided together (one transaction per batch)', () => {
+      const body = (customerId: string, reference: string) => ({
+        customerId,
+        fields: ['phone'],
+        purpose: 'customer_support',
+        reference,
+      });
+      const staffCtx = (id: string, role: string) => ({
+        actor: { type: 'staff' as const, id, role },
+        scopes: [],
+        requestId: `batch-${id}`,
+      });
+      /** Reveals submitted in one turn of the event loop (so they are batched), settled. */
+      const together = (asks: Array<[string, string, ReturnType<typeof body>]>) =>
+        Promise.allSettled(asks.map(([id, role, b]) => runtime.access.reveal(staffCtx(id, role), b)));
+      /** Counts the reveal transactions (the real unit of work, observed, not replaced). */
+      function countTransactions(): { count: () => number } {
+        let n = 0;
+        const original = runtime.uow.runRecorded.bind(runtime.uow);
+        runtime.uow.runRecorded = (fn) => {
+          n += 1;
+          return original(fn);
+        };
+        return { count: () => n };
+      }
+      const codeOf = (r: PromiseSettledResult<unknown>) =>
+        r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code;
+
+      it("keeps one person's quota exact when their reveals arrive at once", async () => {
+        await call({
+          method: 'POST',
+          url: '/v1/staff',
+          headers: admin,
+          payload: { ...person('a1', 'support_agent'), revealQuota: 2 },
+        });
+        const tx = countTransactions();
+        const results = await together([
+          ['a1', 'support_agent', body('C1', 'T1')],
+          ['a1', 'support_agent', body('C2', 'T4')],
+          ['a1', 'support_agent', body('C3', 'T5')],
+          ['a2', 'support_agent', body('C1', 'T2')],
+        ]);
+        // a1's three reveals go one per batch (a2's joins the first), each decided against the
+        // grants of the one before: the third is over the quota of 2.
+        expect(results.map(codeOf)).toEqual(['ok', 'ok', 'CORDON_ERR_QUOTA_EXCEEDED', 'ok']);
+        expect(tx.count()).toBe(3);
+        const revealed = await runtime.database.db
+          .selectFrom('access_grants')
+          .select('customer_id')
+          .where('staff_id', '=', 'a1')
+          .where('kind', '=', 'reveal')
+          .orderBy('customer_id')
+          .execute();
+        expect(revealed.map((r) => r.customer_id)).toEqual(['C1', 'C2']);
+        const ledgered = (await ledgerOf('a1')).filter((e) => e.action === 'reveal');
+        expect(ledgered.map((e) => e.errorCode ?? 'ok')).toEqual(['ok', 'ok', 'CORDON_ERR_QUOTA_EXCEEDED']);
+      });
+
+      it('decides reveals of different people in one transaction, each with its own answer', async () => {
+        const tx = countTransactions();
+        const results = await together([
+          ['a1', 'support_agent', body('C1', 'T1')],
+          ['a2', 'support_agent', body('C1', 'T2')],
+          ['L1', 'support_lead', body('C3', 'T5')],
+          ['an1', 'analyst', body('C1', 'T1')],
+        ]);
+        expect(results.map(codeOf)).toEqual([
+          'ok',
+          'ok',
+          'CORDON_ERR_NO_ASSIGNMENT',
+          'CORDON_ERR_NOT_PERMITTED',
+        ]);
+        expect(tx.count()).toBe(1);
+        const [first, second] = results;
+        if (first?.status !== 'fulfilled' || second?.status !== 'fulfilled') throw new Error('unreachable');
+        expect(first.value.fields.phone).toBe('13812345678');
+        expect(first.value.ledgerSeq).not.toBe(second.value.ledgerSeq);
+      });
+
+      it('fails only the reveal whose row cannot be decrypted, not the others of its batch', async () => {
+        // A damaged ciphertext makes decryption throw inside the shared transaction, which rolls
+        // back; the batch is then retried one reveal at a time, so the neighbours get their answers.
+        await sql`update customers set phone_ct = ${Buffer.from('damaged ciphertext')} where id = 'C2'`.execute(
+          runtime.database.db,
+        );
+        const tx = countTransactions();
+        const results = await together([
+          ['a1', 'support_agent', body('C2', 'T4')],
+          ['a2', 'support_agent', body('C1', 'T2')],
+          ['L1', 'support_lead', body('C3', 'T5')],
+        ]);
+        expect(results.map(codeOf)).toEqual(['CORDON_ERR_DECRYPT', 'ok', 'CORDON_ERR_NO_ASSIGNMENT']);
+        expect(tx.count()).toBe(4);
+        expect(JSON.stringify(results[0])).not.toContain('138');
+        expect(
+          (await ledgerOf('a2')).filter((e) => e.action === 'reveal' && e.outcome === 'allowed'),
+        ).toHaveLength(1);
+        expect((await ledgerOf('L1')).map((e) => e.errorCode)).toEqual(['CORDON_ERR_NO_ASSIGNMENT']);
+        // The failed reveal granted nothing and recorded no allowed entry.
+        const grants = await runtime.database.db
+          .selectFrom('access_grants')
+          .select('customer_id')
+          .where('staff_id', '=', 'a1')
+          .execute();
+        expect(grants).toEqual([]);
+        expect((await ledgerOf('a1')).filter((e) => e.outcome === 'allowed')).toEqual([]);
+      });
+    });
+
     describe('masked views and search for staff', () => {
       it('shows masked customers on their own open tickets only', async () => {
         const mine = await call({ method: 'GET', url: '/v1/customers/C1', headers: as('a1') });
