@@ -225,15 +225,17 @@ export class KyselyRiskRepository implements RiskRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async openAppeals(limit: number): Promise<RiskAppealRow[]> {
+  async openAppeals(limit: number): Promise<Array<RiskAppealRow & { customerId: string | null }>> {
     const rows = await this.db
-      .selectFrom('risk_appeals')
-      .selectAll()
-      .where('status', '=', 'open')
-      .orderBy('filed_at')
+      .selectFrom('risk_appeals as a')
+      .leftJoin('risk_decisions as d', 'd.order_id', 'a.order_id')
+      .selectAll('a')
+      .select('d.customer_id')
+      .where('a.status', '=', 'open')
+      .orderBy('a.filed_at')
       .limit(limit)
       .execute();
-    return rows.map(toAppeal);
+    return rows.map((r) => ({ ...toAppeal(r), customerId: r.customer_id }));
   }
 
   async labels(limit: number, afterOrderId?: string): Promise<RiskLabelRow[]> {

@@ -75,7 +75,8 @@ export interface RiskRepository {
     orderId: string,
     decision: Pick<RiskAppealRow, 'status' | 'decidedBy' | 'decidedAt' | 'outcomeReason'>,
   ): Promise<boolean>;
-  openAppeals(limit: number): Promise<RiskAppealRow[]>;
+  /** Open appeals, oldest first, each with the customer of its order (for the reviewer's ledger entry). */
+  openAppeals(limit: number): Promise<Array<RiskAppealRow & { customerId: string | null }>>;
   /** Labels from people's decisions: decided appeals and reviews, in decision order. */
   labels(limit: number, afterOrderId?: string): Promise<RiskLabelRow[]>;
   /** The latest version of every rule (and of the thresholds, id `@thresholds`). */

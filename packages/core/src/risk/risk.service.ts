@@ -668,9 +668,32 @@ export class RiskService {
     return { orderId, status: 'open' };
   }
 
+  /**
+   * Open appeals for reviewers. A statement is the customer's own words and may name people or
+   * places, so the list is a recorded read: one `risk_appeal` entry (step `listed`) naming every order
+   * and customer shown (never the text), committed before the list is returned. It is part of the
+   * appeal workflow, not a read of customer records, so watch does not count it as exposure.
+   */
   async openAppeals(ctx: RequestContext, limit = 50): Promise<RiskAppealRow[]> {
     this.requireReviewer(ctx);
-    return this.deps.uow.read((repos) => repos.risk.openAppeals(Math.min(Math.max(limit, 1), 500)));
+    const bounded = Math.min(Math.max(limit, 1), 500);
+    return this.deps.uow.recorded(async (repos) => {
+      const rows = await repos.risk.openAppeals(bounded);
+      const appeals = rows.map(({ customerId: _customerId, ...appeal }) => appeal);
+      if (rows.length === 0) return { result: appeals, entries: [] };
+      const customerIds = [...new Set(rows.flatMap((r) => (r.customerId ? [r.customerId] : [])))];
+      return {
+        result: appeals,
+        entries: [
+          entryFor(ctx, this.deps.clock.now(), 'risk_appeal', {
+            customerIds,
+            orderIds: rows.map((r) => r.orderId),
+            fields: ['appeal.statement'],
+            detail: { step: 'listed' },
+          }),
+        ],
+      };
+    });
   }
 
   /** A reviewer decides an appeal; the one who reviewed the order cannot decide its appeal. */

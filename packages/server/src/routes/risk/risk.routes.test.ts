@@ -161,6 +161,19 @@ describe('risk over HTTP', () => {
     const analyst = await staffToken('an1', 'analyst');
     const open = await get('/v1/risk/appeals', analyst);
     expect(open.json().items.map((a: { orderId: string }) => a.orderId)).toEqual(['D2']);
+    // The statement is the customer's own words: reading the list is ledgered (ids, never the text).
+    const reads = await t.database.db
+      .selectFrom('ledger_entries')
+      .selectAll()
+      .where('actor_id', '=', 'an1')
+      .where('action', '=', 'risk_appeal')
+      .execute();
+    expect(reads).toHaveLength(1);
+    expect(reads[0]?.customer_ids).toEqual(['U1']);
+    const entryText = Buffer.from(reads[0]?.body ?? []).toString('utf8');
+    expect(entryText).toContain('appeal.statement');
+    expect(entryText).toContain('D2');
+    expect(entryText).not.toContain('父母');
     const decided = await post(
       '/v1/risk/appeals/D2',
       { outcome: 'overturned', reason: '核实为家庭自用，已恢复订单' },
