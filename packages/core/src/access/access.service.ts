@@ -351,9 +351,9 @@ export class AccessService implements AccessGuard {
     return outcome.value;
   }
 
+  /** Reveals waiting for a batch, the batches deciding now, and whether a start is scheduled. */
   private readonly revealQueue: PendingReveal[] = [];
   private revealBatchesRunning = 0;
-
   private pumpScheduled = false;
 
   /**
