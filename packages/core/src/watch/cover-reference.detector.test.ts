@@ -58,3 +58,21 @@ describe('detectCoverReference', () => {
       });
   });
 });
+
+describe('detectCoverReference with pursued covers', () => {
+  it.each<[string, number, number, number, number | null, number]>([
+    ['one cover, then worked on with no assignment: an alert', 1, 1, 0, 2, 3],
+    ['one cover, put right with the right ticket (not pursued): a note', 1, 0, 0, 1, 1],
+    ['one cover after its note, then pursued', 1, 1, 1, 2, 2],
+    ['two covers, both pursued', 2, 2, 2, 3, 3],
+  ])('%s', (_name, covered, pursued, previous, level, weight) => {
+    const f = detectCoverReference({ at: 5, group: 'g', covered, customers: 20, pursued }, previous, cfg);
+    if (level === null) expect(f).toBeNull();
+    else
+      expect(f?.reason).toMatchObject({
+        code: 'cover_reference',
+        weight,
+        detail: { level, covered, ...(pursued > 0 ? { pursued } : {}) },
+      });
+  });
+});

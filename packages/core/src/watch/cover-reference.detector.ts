@@ -40,29 +40,43 @@ export interface CoverInput {
   covered: number;
   /** Distinct customers touched so far in the staff-day. */
   customers: number;
+  /**
+   * Of the covered customers, how many a later access then worked on (view, reveal, print, export,
+   * in any system) with still no assignment of the person's: the false justification was acted on.
+   */
+  pursued?: number;
 }
 
 /**
  * Detector 14 — cover references: customers reached while naming one of one's own tickets that is
  * about somebody else (see {@link coveredCustomers}). Unlike a missing assignment (the unassigned
  * detector, which needs a baseline and several customers before it can be sure), this is an act: a
- * false justification. Levels at `coverLevels` distinct customers in a staff-day (1, 2, 4): one is a
- * note (a wrong ticket picked by mistake is usually refused and redone right, and refusals do not
- * count), two are an alert.
+ * false justification. Levels at `coverLevels` (1, 2, 4) of the day's covered customers plus those
+ * of them a later access worked on with still no assignment: one cover is a note (a wrong ticket
+ * picked by mistake is usually refused and redone right, and refusals do not count), two are an
+ * alert, and so is one that was then pursued — a mistake is put right with the right ticket (the
+ * customer is then assigned), not followed by work on the customer that no ticket covers.
  */
 export function detectCoverReference(
   input: CoverInput,
   previousLevel: number,
   cfg: WatchConfig,
 ): WatchFinding | null {
-  const level = levelOf(input.covered, cfg.coverLevels);
+  const pursued = input.pursued ?? 0;
+  const level = levelOf(input.covered + pursued, cfg.coverLevels);
   const weight = levelIncrement(level, previousLevel, cfg.levelWeights);
   if (weight <= 0) return null;
+  const then = pursued > 0 ? `, ${pursued} of them then worked on with no assignment of this person's` : '';
   return makeFinding(
     input.at,
     'cover_reference',
     weight,
-    `${input.covered} of ${input.customers} customers in this staff-day were reached naming a ticket of this person's that is about another customer (level ${level}).`,
-    { level, covered: input.covered, customers: input.customers },
+    `${input.covered} of ${input.customers} customers in this staff-day were reached naming a ticket of this person's that is about another customer${then} (level ${level}).`,
+    {
+      level,
+      covered: input.covered,
+      customers: input.customers,
+      ...(pursued > 0 ? { pursued } : {}),
+    },
   );
 }

@@ -5,6 +5,8 @@ import { resolveWatchConfig } from './watch-config';
 const cfg = resolveWatchConfig();
 const never: ExportBaseline = { own: [], peer: [], mature: true };
 const coldStart: ExportBaseline = { own: [], peer: [], mature: false };
+/** An analyst with one export day of their own and one of a peer's (a short run, a small team). */
+const briefAnalyst: ExportBaseline = { own: [700], peer: [1000], mature: true };
 const analyst: ExportBaseline = {
   own: [500, 800, 600, 700],
   peer: [650, 700, 800, 500, 900, 600, 750],
@@ -17,6 +19,11 @@ describe('exportThresholds', () => {
   });
   it('judges nothing at a cold start', () => {
     expect(exportThresholds(coldStart, cfg)).toBeNull();
+  });
+  it('takes the largest of one or two export days with a wide spread, never below the no-history levels', () => {
+    expect(exportThresholds(briefAnalyst, cfg)).toEqual([3500, 5000, 8000]);
+    expect(exportThresholds({ own: [], peer: [60], mature: true }, cfg)).toEqual([260, 1000, 5000]);
+    expect(exportThresholds({ own: [700], peer: [], mature: false }, cfg)).toBeNull();
   });
   it('scales with the export days otherwise', () => {
     const [l1, l2, l3] = exportThresholds(analyst, cfg) ?? [0, 0, 0];
@@ -38,6 +45,16 @@ describe('detectExportSpike (export days only, own or peer)', () => {
     ['an analyst exporting 2,000', 2000, analyst, 2],
     ['an analyst exporting 3,000', 3000, analyst, 3],
     ['an analyst exporting 100,000', 100_000, analyst, 3],
+    ['a month-end report 2.6× the one export day seen so far', 1820, { ...briefAnalyst, peer: [] }, null],
+    ['a month-end report 3× the one export day of a peer', 3000, { ...briefAnalyst, own: [] }, null],
+    ['an analyst with two export days exporting 6,000', 6000, briefAnalyst, 2],
+    ['an analyst with two export days exporting 20,000', 20_000, briefAnalyst, 3],
+    [
+      'a support agent whose peer once exported 60 customers, exporting 1,200',
+      1200,
+      { own: [], peer: [60], mature: true },
+      2,
+    ],
     [
       'a slow ramp has dragged the own baseline along, the peers’ still holds',
       3000,

@@ -29,18 +29,41 @@ function sizeSummary(sizes: readonly number[]): RobustSummary | null {
 }
 
 /**
+ * The spread, as a share of the largest export day seen, credited to a person or group with only one
+ * or two export days: twice the floor {@link sizeSummary} credits, since one or two days say nothing
+ * about how much sizes vary (an analyst's month-end report is often twice the usual one).
+ */
+export const FEW_EXPORT_DAYS_SPREAD = 0.5;
+
+/**
  * Customers exported in a day at which levels 1, 2, 3 start. Exports are rare, so the comparison is
  * on export days only: a robust z of the day's size (scale: MAD or the upper half-spread, whichever
  * is larger) against the person's export days or the peers' (each needs three), at `zLevels`, and at
  * least `minExportExcess` above the median. EITHER baseline is enough: someone whose exports grow a
  * little at a time drags their own baseline along, but not their peers'. With a mature history and
- * no export days (a role that never exports), `minExportExcess`, 5× and 25× it; with neither (cold
+ * no export days (a role that never exports), `minExportExcess`, 5× and 25× it. With a mature
+ * history and only one or two export days, own and peers' together (a role that does export, seen
+ * briefly: a short history, a small team), the largest of them with a spread of
+ * {@link FEW_EXPORT_DAYS_SPREAD} of it, never below the no-export levels. With neither (cold
  * start), null.
  */
 export function exportThresholds(b: ExportBaseline, cfg: WatchConfig): [number, number, number] | null {
   const summaries = [sizeSummary(b.own), sizeSummary(b.peer)].filter((s): s is RobustSummary => s !== null);
-  if (summaries.length === 0)
-    return b.mature ? [cfg.minExportExcess, 5 * cfg.minExportExcess, 25 * cfg.minExportExcess] : null;
+  if (summaries.length === 0) {
+    if (!b.mature) return null;
+    const none: [number, number, number] = [
+      cfg.minExportExcess,
+      5 * cfg.minExportExcess,
+      25 * cfg.minExportExcess,
+    ];
+    const seen = [...b.own, ...b.peer];
+    if (seen.length === 0) return none;
+    const largest = Math.max(...seen);
+    const scale = Math.max(FEW_EXPORT_DAYS_SPREAD * largest, Math.sqrt(largest), 1);
+    const at = (z: number, floor: number): number =>
+      Math.ceil(Math.max(floor, largest + z * scale, largest + cfg.minExportExcess));
+    return [at(cfg.zLevels[0], none[0]), at(cfg.zLevels[1], none[1]), at(cfg.zLevels[2], none[2])];
+  }
   const at = (z: number): number => {
     let t = Number.POSITIVE_INFINITY;
     for (const s of summaries)

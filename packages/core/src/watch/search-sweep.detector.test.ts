@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RateBaseline } from './baseline';
-import { detectEnumeration, detectSearchSweep, idNumber, isEnumerated } from './search-sweep.detector';
+import {
+  detectEnumeration,
+  detectSearchSweep,
+  followUpOf,
+  idNumber,
+  isEnumerated,
+  type PendingFollowUp,
+} from './search-sweep.detector';
 import { resolveWatchConfig } from './watch-config';
 
 const cfg = resolveWatchConfig();
@@ -44,5 +51,40 @@ describe('detectSearchSweep and detectEnumeration', () => {
         code: kind === 'sweep' ? 'search_sweep' : 'id_enumeration',
         detail: { level },
       });
+  });
+});
+
+describe('followUpOf (what work does to a pending search)', () => {
+  const MIN = 60_000;
+  const search: PendingFollowUp = { ts: 0, ids: ['C1', 'C2'] };
+  it.each<[string, PendingFollowUp, string[], number, string, string[]]>([
+    ['work on a result a minute later', search, ['C2'], MIN, 'followed', []],
+    [
+      'work on a result after another customer',
+      { ...search, others: ['C7'] },
+      ['C1'],
+      5 * MIN,
+      'followed',
+      ['C7'],
+    ],
+    ['work on a result too late', search, ['C1'], 31 * MIN, 'pending', ['C1']],
+    ['one other customer: maybe an interruption', search, ['C7'], MIN, 'pending', ['C7']],
+    ['the same other customer again', { ...search, others: ['C7'] }, ['C7'], 2 * MIN, 'pending', ['C7']],
+    [
+      'a second other customer: moved on',
+      { ...search, others: ['C7'] },
+      ['C8'],
+      2 * MIN,
+      'abandoned',
+      ['C7', 'C8'],
+    ],
+    ['two other customers at once', search, ['C7', 'C8'], MIN, 'abandoned', ['C7', 'C8']],
+    ['work from before the search', { ...search, ts: 10 * MIN }, ['C7', 'C8'], MIN, 'pending', []],
+  ])('%s', (_name, pending, customers, ts, state, others) => {
+    expect(followUpOf(pending, customers, ts, cfg)).toEqual({ state, others });
+  });
+
+  it('leaves abandonment off at 0', () => {
+    expect(followUpOf(search, ['C7', 'C8'], MIN, { ...cfg, abandonAfterCustomers: 0 }).state).toBe('pending');
   });
 });

@@ -38,9 +38,43 @@ export function isEnumerated(id: string, recent: readonly string[], distance: nu
   return false;
 }
 
+/** A search waiting for follow-up work on one of its results. */
+export interface PendingFollowUp {
+  ts: number;
+  /** The search's result customers. */
+  ids: readonly string[];
+  /** Other customers (none of its results) worked on since, up to `abandonAfterCustomers`. */
+  others?: readonly string[];
+}
+
+/**
+ * What an access (allowed work on `customers` at `ts`, not a search) does to a pending search:
+ * `followed` when it works on one of the search's results within `followUpMs`; `abandoned` when it
+ * brings the distinct other customers worked on since the search to `abandonAfterCustomers` (the
+ * person moved on: whoever looks someone up works on them next, not two customers later); else
+ * `pending`, with the other customers so far. A search with no follow-up is also unfollowed once
+ * `followUpMs` has passed (the engine expires it by time). 0 turns abandonment off.
+ */
+export function followUpOf(
+  search: PendingFollowUp,
+  customers: readonly string[],
+  ts: number,
+  cfg: Pick<WatchConfig, 'followUpMs' | 'abandonAfterCustomers'>,
+): { state: 'followed' | 'abandoned' | 'pending'; others: string[] } {
+  const others = [...(search.others ?? [])];
+  if (ts < search.ts) return { state: 'pending', others };
+  if (ts - search.ts <= cfg.followUpMs && customers.some((c) => search.ids.includes(c)))
+    return { state: 'followed', others };
+  const limit = cfg.abandonAfterCustomers;
+  if (limit <= 0) return { state: 'pending', others };
+  for (const c of customers) if (others.length < limit && !others.includes(c)) others.push(c);
+  return { state: others.length >= limit ? 'abandoned' : 'pending', others };
+}
+
 /**
  * Detector 6a — search sweeps: searches with no follow-up. A search is followed up when the person
- * works on one of its result customers (view, reveal, print, export) within `followUpMs`; searching
+ * works on one of its result customers (view, reveal, print, export) within `followUpMs` and before
+ * moving on to other customers (see {@link followUpOf}); searching
  * through phone prefixes or ids to see who exists leaves a trail of searches nothing came of.
  * Statistic: the unfollowed fraction of the day's searches, beta-binomial against own and peer rates.
  */
@@ -55,7 +89,7 @@ export function detectSearchSweep(
     input.at,
     'search_sweep',
     v.weight,
-    `${input.flagged} of ${input.seen} searches in this staff-day had no follow-up work within ${Math.round(cfg.followUpMs / 60_000)} minutes; about ${formatCount(v.expected)} expected (level ${v.level}).`,
+    `${input.flagged} of ${input.seen} searches in this staff-day had no follow-up work within ${Math.round(cfg.followUpMs / 60_000)} minutes or before other customers were worked on; about ${formatCount(v.expected)} expected (level ${v.level}).`,
     {
       level: v.level,
       unfollowed: input.flagged,

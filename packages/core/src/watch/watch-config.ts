@@ -100,6 +100,11 @@ export interface WatchConfig {
   hopWindowMs: number;
   /** A search is followed up when one of its customers is worked on within this window. */
   followUpMs: number;
+  /**
+   * A search is also left without follow-up once the person has worked on this many other customers
+   * (none of its results) since it: they moved on. 0: only `followUpMs` counts.
+   */
+  abandonAfterCustomers: number;
   /** Customer ids within this numeric distance of one of the last few touched count as enumerated. */
   enumerationDistance: number;
   /** Score half-life. */
@@ -160,6 +165,7 @@ export const defaultWatchConfig: Readonly<WatchConfig> = Object.freeze({
   novelDays: 7,
   hopWindowMs: 10 * MIN,
   followUpMs: 30 * MIN,
+  abandonAfterCustomers: 2,
   enumerationDistance: 3,
   halfLifeMs: 3 * DAY,
   severityScores: { low: 2.8, medium: 5.6, high: 9.5, critical: 15 },
@@ -216,6 +222,7 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
     'exportMemoryDays',
     'exportPairDays',
     'pairMinApprovals',
+    'abandonAfterCustomers',
   ] as const) {
     if (!Number.isInteger(c[key]) || c[key] < 0) bad(key, 'must be a whole number ≥ 0');
   }

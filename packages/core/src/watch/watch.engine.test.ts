@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Ticket } from '../access/staff';
 import type { WatchEvent } from './event';
 import { agent, at, event, merged, office, seeded } from './synthetic-office.fixture';
 import { WatchEngine } from './watch.engine';
@@ -246,6 +247,45 @@ describe('WatchEngine: export approvals and cover references', () => {
     expect(r.alerts[0]?.reasons[0]?.detail).toMatchObject({ level: 2, covered: 2 });
   });
 
+  it('alerts on one cover that is then worked on with no assignment (in another system)', () => {
+    const mine = base.tickets.find((t) => t.assignee === 'a2' && t.openedAt.getTime() > at(10, 9));
+    if (!mine) throw new Error('fixture has no ticket');
+    const t0 = mine.openedAt.getTime() + 120_000;
+    const pursued = [
+      event({ ts: t0, actor: 'a2', action: 'search', customers: ['Z000001'], reference: mine.id }),
+      event({ ts: t0 + 60_000, actor: 'a2', action: 'view', customers: ['Z000001'], system: 'legacy-bo' }),
+    ];
+    const r = replayWatch(merged(base.events, pursued), ctx());
+    expect(r.alerts.map((a) => [a.actor, a.at, a.severity, a.reasons.map((x) => x.code)])).toEqual([
+      ['a2', new Date(t0 + 60_000).toISOString(), 'low', ['cover_reference']],
+    ]);
+    expect(r.alerts[0]?.reasons[0]?.detail).toMatchObject({ level: 2, covered: 1, pursued: 1 });
+  });
+
+  it('only notes a cover put right with a ticket on the customer', () => {
+    const mine = base.tickets.find((t) => t.assignee === 'a2' && t.openedAt.getTime() > at(10, 9));
+    if (!mine) throw new Error('fixture has no ticket');
+    const t0 = mine.openedAt.getTime() + 120_000;
+    const right = {
+      id: 'T-right',
+      customerId: 'Z000001',
+      orderId: null,
+      assignee: 'a2',
+      status: 'closed' as const,
+      openedAt: new Date(t0 + 30_000),
+      closedAt: new Date(t0 + 600_000),
+    };
+    const events = [
+      event({ ts: t0, actor: 'a2', action: 'search', customers: ['Z000001'], reference: mine.id }),
+      event({ ts: t0 + 60_000, actor: 'a2', action: 'view', customers: ['Z000001'], reference: right.id }),
+    ];
+    const r = replayWatch(
+      merged(base.events, events),
+      buildWatchContext({ staff, tickets: [...base.tickets, right] }),
+    );
+    expect(r.alerts).toEqual([]);
+  });
+
   it('keeps pending export requests across a snapshot', () => {
     const [request, approval] = exportSteps('E5', 'an1', 'sec1', 2, 10, 2, 5000);
     const engine = new WatchEngine(ctx());
@@ -254,5 +294,92 @@ describe('WatchEngine: export approvals and cover references', () => {
     expect(resumed.push(approval as WatchEvent).map((a) => [a.actor, a.reasons[0]?.code])).toEqual([
       ['an1', 'export_approval'],
     ]);
+  });
+});
+
+describe('WatchEngine: search sweeps at a cold start', () => {
+  const DAYS_SEEN = 3;
+  const staff = Array.from({ length: 8 }, (_, i) => agent(`s${i + 1}`));
+  /** Ticket work preceded by a search of the customer (followed up 40 s later), ~12 a day each. */
+  const searchOffice = (atWork: (day: number) => readonly string[]) => {
+    const rnd = seeded(11);
+    const tickets: Ticket[] = [];
+    const events: WatchEvent[] = [];
+    for (let day = 0; day < DAYS_SEEN; day++)
+      for (const s of atWork(day))
+        for (let k = 0; k < 12; k++) {
+          const c = `C${String(Math.floor(rnd() * 1_000_000)).padStart(7, '0')}`;
+          const t = at(day, 9.2 + k * 0.7);
+          tickets.push({
+            id: `T${tickets.length + 1}`,
+            customerId: c,
+            orderId: null,
+            assignee: s,
+            status: 'closed',
+            openedAt: new Date(t - 60_000),
+            closedAt: new Date(t + 1_800_000),
+          });
+          events.push(event({ ts: t, actor: s, action: 'search', customers: [c] }));
+          events.push(event({ ts: t + 40_000, actor: s, action: 'view', customers: [c] }));
+        }
+    return { tickets, events };
+  };
+  /** A holiday on day 2: only three of the eight at work (too few for today's peers). */
+  const holiday = (day: number) => (day < 2 ? staff.map((s) => s.id) : ['s1', 's2', 's3']);
+  /** `n` searches of customers nobody follows up, from `hour` on `day`, one every 4 minutes. */
+  const sweep = (day: number, hour: number, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      event({
+        ts: at(day, hour + i * 0.066),
+        actor: 's1',
+        action: 'search',
+        customers: [`Q${String(200_000 + i * 7_919).slice(-6)}`],
+      }),
+    );
+  const run = (o: { tickets: Ticket[]; events: WatchEvent[] }, extra: WatchEvent[]) =>
+    replayWatch(merged(o.events, extra), buildWatchContext({ staff, tickets: o.tickets }));
+
+  it('raises nothing on honest searching through a holiday', () => {
+    expect(run(searchOffice(holiday), []).alerts).toEqual([]);
+  });
+
+  it('judges a sweep on the stream’s third day against the role’s few days so far', () => {
+    const r = run(searchOffice(holiday), sweep(2, 10, 20));
+    expect(r.alerts.map((a) => a.actor)).toEqual(expect.arrayContaining(['s1']));
+    const first = r.alerts.find((a) => a.actor === 's1');
+    expect(first?.reasons.map((x) => x.code)).toEqual(['search_sweep']);
+    // While the sweep is still going on.
+    expect(Date.parse(first?.at ?? '')).toBeLessThan(at(2, 10 + 19 * 0.066) + 30 * 60_000);
+    expect(new Set(r.alerts.map((a) => a.actor))).toEqual(new Set(['s1']));
+  });
+
+  it('continues a cold-start judgement exactly from a JSON snapshot', () => {
+    const o = searchOffice(holiday);
+    const events = merged(o.events, sweep(2, 10, 20));
+    const ctx = buildWatchContext({ staff, tickets: o.tickets });
+    const straight = new WatchEngine(ctx);
+    let resumed = new WatchEngine(ctx);
+    const whole: WatchAlert[] = [];
+    const split: WatchAlert[] = [];
+    const cut = events.findIndex((e) => e.ts >= at(2, 10.5));
+    events.forEach((e, i) => {
+      if (i === cut) resumed = WatchEngine.restore(ctx, JSON.parse(JSON.stringify(resumed.snapshot())));
+      whole.push(...straight.flush(e.ts - 600_000), ...straight.push(e));
+      split.push(...resumed.flush(e.ts - 600_000), ...resumed.push(e));
+    });
+    expect(whole.length).toBeGreaterThan(0);
+    expect(split).toEqual(whole);
+  });
+
+  it('stays quiet on a sweep with no history at all and too few at work', () => {
+    const fewFromTheStart = (_day: number) => ['s1', 's2', 's3'];
+    expect(run(searchOffice(fewFromTheStart), sweep(0, 10, 20)).alerts).toEqual([]);
+  });
+
+  it('does not judge unassigned access against an immature history', () => {
+    const browse = Array.from({ length: 10 }, (_, i) =>
+      event({ ts: at(2, 10 + i * 0.05), actor: 's1', action: 'view', customers: [`U${100_000 + i * 31}`] }),
+    );
+    expect(run(searchOffice(holiday), browse).alerts).toEqual([]);
   });
 });

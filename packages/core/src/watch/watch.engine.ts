@@ -18,7 +18,7 @@ import {
   robustSummary,
   roundTo,
 } from './robust-stats';
-import { detectEnumeration, detectSearchSweep, isEnumerated } from './search-sweep.detector';
+import { detectEnumeration, detectSearchSweep, followUpOf, isEnumerated } from './search-sweep.detector';
 import {
   detectConcurrentLocations,
   detectSharedAccount,
@@ -104,6 +104,15 @@ const rateDefs: Record<RateKey, { num: NumericMetric; den: NumericMetric; minDen
   novel: { num: 'novel', den: 'reach', minDen: 20 },
 };
 const rateKeys = Object.keys(rateDefs) as RateKey[];
+/**
+ * Fractions that need nothing from before the stream to be measured right: whether a search was
+ * followed up and whether an id sits next to the last few are decided by the events themselves. The
+ * others are not (an access looks unassigned when its ticket predates what watch was given, every
+ * device and network is new in the first days, a shift's overtime needs the day before), so in a
+ * stream's first days their pooled rates are not yet what they will be. Only these two may be judged
+ * against an immature pooled history (see `coldStartBaseline`).
+ */
+const coldStartKeys: ReadonlySet<RateKey> = new Set<RateKey>(['sweep', 'enumeration']);
 
 type CountKey = 'customers' | 'hops';
 const countKeys: CountKey[] = ['customers', 'hops'];
@@ -165,6 +174,8 @@ function evidenceOf(r: EvidenceRecord): WatchEvidence {
 interface PendingSearch {
   ts: number;
   ids: string[];
+  /** Other customers worked on since (see followUpOf). */
+  others?: string[];
   evidence: EvidenceRecord;
 }
 
@@ -181,6 +192,8 @@ interface OpenDay {
   undelivered: Set<string>;
   /** Customers reached naming one of the person's own tickets about someone else. */
   covered: Set<string>;
+  /** Covered customers a later access worked on with still no assignment. */
+  pursued: Set<string>;
   ids: Set<string>;
   adjacent: number;
   exported: number;
@@ -288,6 +301,8 @@ export class WatchEngine {
   private networkUsers = new Map<string, string | null>();
   /** Export requests by export id, until approved (or a week old). */
   private exportRequests = new Map<string, PendingExport>();
+  /** Cold-start yardsticks by `day|metric|actor`, as first computed that day (like `groupStats`). */
+  private coldStart = new Map<string, RateBaseline | null>();
   private lateEvents = 0;
   private watermark: number | null = null;
 
@@ -373,6 +388,7 @@ export class WatchEngine {
         offShift: open.offShift.size + open.offShiftBulk,
         undelivered: open.undelivered.size,
         covered: open.covered.size,
+        pursued: open.pursued.size,
         adjacent: open.adjacent,
         exported: open.exported,
         novel: open.novel.size + open.novelBulk,
@@ -403,12 +419,14 @@ export class WatchEngine {
         channelMoved = via.size + (open.channelBulk.get(channel) ?? 0) > size;
       }
       if (event.action !== 'search' && event.action !== 'login') {
-        if (allowed && customers.length > 0) this.followUp(st, customers, event.ts);
+        if (allowed && customers.length > 0) this.followUp(st, customers, event.ts, findings);
         for (const c of customers) {
           open.customers.add(c);
           if (!isAssigned(this.ctx, event.actor, c, event.orders, event.ts, this.cfg)) {
             open.unassigned.add(c);
             if (allowed) st.unassignedSeen.set(c, day);
+            // Covered by an earlier access of the day (this event's own cover is counted below).
+            if (allowed && open.covered.has(c)) open.pursued.add(c);
           }
           if (offSession) open.offShift.add(c);
           if (novel) open.novel.add(c);
@@ -428,6 +446,7 @@ export class WatchEngine {
           flags.push('export');
         }
         if (open.unassigned.size > before.unassigned) flags.push('unassigned');
+        if (open.pursued.size > before.pursued) flags.push('cover_pursued');
         if (offSession && (customers.length > 0 || bulk > 0)) flags.push('off_shift');
         if (open.undelivered.size > before.undelivered) flags.push('undelivered');
       }
@@ -478,9 +497,15 @@ export class WatchEngine {
           findings.push(f);
         }
       }
-      if (open.covered.size > before.covered) {
+      if (open.covered.size > before.covered || open.pursued.size > before.pursued) {
         const f = detectCoverReference(
-          { at, group, covered: open.covered.size, customers: open.ids.size },
+          {
+            at,
+            group,
+            covered: open.covered.size,
+            customers: open.ids.size,
+            pursued: open.pursued.size,
+          },
           open.levels.cover,
           this.cfg,
         );
@@ -687,6 +712,7 @@ export class WatchEngine {
       groupStats: [...this.groupStats.entries()],
       networkUsers: [...this.networkUsers],
       exportRequests: [...this.exportRequests],
+      coldStart: [...this.coldStart],
       actors: [...this.actors.values()].map((st) => ({
         ...st,
         open: [...st.open.values()].map((o) => ({
@@ -697,6 +723,7 @@ export class WatchEngine {
           offShift: [...o.offShift],
           undelivered: [...o.undelivered],
           covered: [...o.covered],
+          pursued: [...o.pursued],
           ids: [...o.ids],
           novel: [...o.novel],
           channels: [...o.channels].map(([k, v]) => [k, [...v]] as [string, string[]]),
@@ -735,6 +762,7 @@ export class WatchEngine {
     engine.groupStats = new Map(snap.groupStats);
     engine.networkUsers = new Map(snap.networkUsers);
     engine.exportRequests = new Map(snap.exportRequests ?? []);
+    engine.coldStart = new Map(snap.coldStart ?? []);
     for (const a of snap.actors) {
       engine.actors.set(a.id, {
         ...a,
@@ -749,6 +777,7 @@ export class WatchEngine {
               offShift: new Set(o.offShift),
               undelivered: new Set(o.undelivered),
               covered: new Set(o.covered ?? []),
+              pursued: new Set(o.pursued ?? []),
               ids: new Set(o.ids),
               levels: { ...o.levels, cover: o.levels.cover ?? 0 },
               novel: new Set(o.novel),
@@ -845,6 +874,7 @@ export class WatchEngine {
       offShiftBulk: 0,
       undelivered: new Set(),
       covered: new Set(),
+      pursued: new Set(),
       ids: new Set(),
       adjacent: 0,
       exported: 0,
@@ -1102,6 +1132,7 @@ export class WatchEngine {
     // history exists (watch just started, or a new group), today's peers are the only yardstick.
     const today = this.peersToday(st.id, open.day, key);
     let baseline = input.baseline;
+    if (!baseline && !today && coldStartKeys.has(key)) baseline = this.coldStartBaseline(st, open.day, key);
     if (!baseline) {
       if (!today) return;
       baseline = {
@@ -1125,6 +1156,72 @@ export class WatchEngine {
       open.levels[key] = num(f.reason.detail.level);
       out.push(f);
     }
+  }
+
+  /**
+   * A cold-start yardstick for a fraction in {@link coldStartKeys}, when neither a baseline nor
+   * today's peers exist (the stream's first days, a holiday with few at work): everyone else of the
+   * person's role, each pooled over whatever closed days they have in the history window (at least
+   * the metric's `minDen` in all), at least `minPeers` of them; the person's own days update it as
+   * usual, and the dispersion is estimated from those days as for a mature group (the configured
+   * floor when there are too few of them). Null when too few of the role have enough history.
+   */
+  private coldStartBaseline(st: ActorState, day: number, key: RateKey): RateBaseline | null {
+    const cacheKey = `${day}|${key}|${st.id}`;
+    const hit = this.coldStart.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const def = rateDefs[key];
+    const from = day - this.cfg.historyDays;
+    const rates: number[] = [];
+    const dens: number[] = [];
+    const pairs: Array<[number, number]> = [];
+    let peerSeen = 0;
+    for (const member of this.ctx.sameRole(st.id)) {
+      if (member === st.id) continue;
+      const days = (this.actors.get(member)?.history ?? []).filter(
+        (r) => r.day >= from && r.day < day && !r.strong.includes(key),
+      );
+      let n = 0;
+      let d = 0;
+      for (const r of days) {
+        n += r.m[def.num];
+        d += r.m[def.den];
+        if (r.m[def.den] > 0) {
+          dens.push(r.m[def.den]);
+          pairs.push([r.m[def.num], r.m[def.den]]);
+        }
+      }
+      if (d < def.minDen) continue;
+      rates.push(n / d);
+      peerSeen += d;
+    }
+    const own = this.ownDays(st, day).filter((r) => !r.strong.includes(key) && r.m[def.den] > 0);
+    const b =
+      rates.length < this.cfg.minPeers
+        ? null
+        : rateBaseline(
+            {
+              flagged: own.reduce((s, r) => s + r.m[def.num], 0),
+              seen: own.reduce((s, r) => s + r.m[def.den], 0),
+              days: own.length,
+            },
+            own.length > 0 ? median(own.map((r) => r.m[def.den])) : null,
+            rates,
+            median(dens),
+            {
+              priorStrength: this.cfg.priorStrength,
+              minOwnDays: this.cfg.minOwnDays,
+              minPeers: this.cfg.minPeers,
+              peerSeen,
+            },
+            estimateConcentration(pairs, this.cfg.concentration, this.cfg.maxConcentration),
+          );
+    this.coldStart.set(cacheKey, b);
+    if (this.coldStart.size > 1024) {
+      for (const k of this.coldStart.keys())
+        if (Number(k.slice(0, k.indexOf('|'))) < day - 1) this.coldStart.delete(k);
+    }
+    return b;
   }
 
   /**
@@ -1167,44 +1264,53 @@ export class WatchEngine {
     };
   }
 
-  /** Searches whose results were worked on are followed up. */
-  private followUp(st: ActorState, customers: readonly string[], ts: number): void {
+  /**
+   * Work on customers at `ts`: searches whose results it works on are followed up; searches it
+   * leaves behind (see followUpOf) are counted as unfollowed at once (and may raise a sweep finding).
+   */
+  private followUp(st: ActorState, customers: readonly string[], ts: number, out: WatchFinding[]): void {
     if (st.pending.length === 0) return;
-    const touched = new Set(customers);
-    st.pending = st.pending.filter(
-      (p) => !(ts >= p.ts && ts - p.ts <= this.cfg.followUpMs && p.ids.some((id) => touched.has(id))),
-    );
+    const keep: PendingSearch[] = [];
+    const abandoned: PendingSearch[] = [];
+    for (const p of st.pending) {
+      const { state, others } = followUpOf(p, customers, ts, this.cfg);
+      if (state === 'followed') continue;
+      if (others.length > 0) p.others = others;
+      (state === 'abandoned' ? abandoned : keep).push(p);
+    }
+    st.pending = keep;
+    for (const p of abandoned) this.unfollowed(st, p, ts, out);
   }
 
   /** Searches older than `before` with no follow-up are counted (and may raise a sweep finding). */
   private expireSearches(st: ActorState, before: number, out: WatchFinding[]): void {
     if (st.pending.length === 0 || (st.pending[0]?.ts ?? Number.POSITIVE_INFINITY) >= before) return;
     const keep: PendingSearch[] = [];
-    const group = this.ctx.groupOf(st.id) ?? 'unknown';
-    for (const p of st.pending) {
-      if (p.ts >= before) {
-        keep.push(p);
-        continue;
-      }
-      const open = st.open.get(this.clockOf(st.id).dayOf(p.ts));
-      if (!open) continue;
-      open.unfollowed += 1;
-      pushRing(st.evidence, { ...p.evidence, flags: ['search', 'no_follow_up'] }, EVIDENCE_RING);
-      this.fraction(
-        st,
-        open,
-        'sweep',
-        {
-          at: p.ts + this.cfg.followUpMs,
-          group,
-          flagged: open.unfollowed,
-          seen: open.searches,
-          baseline: open.baselines.rates.sweep,
-        },
-        out,
-      );
-    }
+    const expired: PendingSearch[] = [];
+    for (const p of st.pending) (p.ts >= before ? keep : expired).push(p);
     st.pending = keep;
+    for (const p of expired) this.unfollowed(st, p, p.ts + this.cfg.followUpMs, out);
+  }
+
+  /** Counts a search left without follow-up, known as such at `at`, in its staff-day. */
+  private unfollowed(st: ActorState, p: PendingSearch, at: number, out: WatchFinding[]): void {
+    const open = st.open.get(this.clockOf(st.id).dayOf(p.ts));
+    if (!open) return;
+    open.unfollowed += 1;
+    pushRing(st.evidence, { ...p.evidence, flags: ['search', 'no_follow_up'] }, EVIDENCE_RING);
+    this.fraction(
+      st,
+      open,
+      'sweep',
+      {
+        at,
+        group: this.ctx.groupOf(st.id) ?? 'unknown',
+        flagged: open.unfollowed,
+        seen: open.searches,
+        baseline: open.baselines.rates.sweep,
+      },
+      out,
+    );
   }
 
   private closeDay(st: ActorState, open: OpenDay): WatchAlert[] {
@@ -1458,5 +1564,7 @@ export interface WatchEngineSnapshot {
   networkUsers: Array<[string, string | null]>;
   /** Absent in snapshots taken before export requests were watched. */
   exportRequests?: Array<[string, PendingExport]>;
+  /** Absent in snapshots taken before cold-start yardsticks. */
+  coldStart?: Array<[string, RateBaseline | null]>;
   actors: Array<Omit<Jsonified<ActorState>, 'open'> & { open: Array<Jsonified<OpenDay>> }>;
 }
