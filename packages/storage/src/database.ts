@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { migrate } from './migrations';
+import { preparingPool } from './prepared-pool';
 import type { Schema } from './schema';
 
 export type DialectName = 'pglite' | 'postgres';
@@ -77,7 +78,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
         { variable: 'CORDON_DATABASE_URL' },
       );
     }
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
     database = { db, dialect: 'postgres', close: () => db.destroy() };
   } else {
     const dataDir = options.dataDir ?? './.cordon/pgdata';
