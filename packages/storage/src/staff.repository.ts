@@ -185,23 +185,71 @@ export class KyselyStaffRepository implements StaffRepository {
   }
 
   async findToken(id: string): Promise<StaffTokenRow | undefined> {
-    return (await this.findTokens([id]))[0];
+    return (await this.findTokenHolders([id]))[0]?.token;
   }
 
-  async findTokens(ids: readonly string[]): Promise<StaffTokenRow[]> {
+  async findTokenHolder(
+    id: string,
+  ): Promise<{ token: StaffTokenRow; holder: StaffMember | undefined } | undefined> {
+    return (await this.findTokenHolders([id]))[0];
+  }
+
+  async findTokenHolders(
+    ids: readonly string[],
+  ): Promise<Array<{ token: StaffTokenRow; holder: StaffMember | undefined }>> {
     if (ids.length === 0) return [];
+    // One round trip per authentication (or per burst of them): the token and its holder together.
     const rows = await this.db
-      .selectFrom('staff_tokens')
-      .selectAll()
-      .where('id', 'in', [...ids])
+      .selectFrom('staff_tokens as t')
+      .leftJoin('staff as s', 's.id', 't.staff_id')
+      .select([
+        't.id as token_id',
+        't.staff_id',
+        't.name as token_name',
+        't.secret_hash',
+        't.created_at as token_created_at',
+        't.revoked_at',
+        's.id as holder_id',
+        's.name',
+        's.role',
+        's.team',
+        's.merchant',
+        's.shift_start',
+        's.shift_end',
+        's.shift_tz',
+        's.status',
+        's.since',
+        's.reveal_quota',
+        's.updated_at',
+      ])
+      .where('t.id', 'in', [...ids])
       .execute();
     return rows.map((r) => ({
-      id: r.id,
-      staffId: r.staff_id,
-      name: r.name,
-      secretHash: buf(r.secret_hash),
-      createdAt: r.created_at,
-      revokedAt: r.revoked_at,
+      token: {
+        id: r.token_id,
+        staffId: r.staff_id,
+        name: r.token_name,
+        secretHash: buf(r.secret_hash),
+        createdAt: r.token_created_at,
+        revokedAt: r.revoked_at,
+      },
+      holder:
+        r.holder_id === null
+          ? undefined
+          : toStaff({
+              id: r.holder_id,
+              name: r.name as string,
+              role: r.role as string,
+              team: r.team as string,
+              merchant: r.merchant,
+              shift_start: r.shift_start as string,
+              shift_end: r.shift_end as string,
+              shift_tz: r.shift_tz as string,
+              status: r.status as string,
+              since: r.since,
+              reveal_quota: r.reveal_quota,
+              updated_at: r.updated_at as Date,
+            }),
     }));
   }
 

@@ -115,8 +115,8 @@ export class KyselyUnitOfWork implements UnitOfWork {
       (p) => p.id,
     );
     const tokens = new BatchLoader(
-      (ids) => staff.findTokens(ids),
-      (t) => t.id,
+      (ids) => staff.findTokenHolders(ids),
+      (t) => t.token.id,
     );
     // Same repositories, with the single-row lookups of the read path (orders and customers for
     // masked reads, tokens and people for every staff request's authentication) batched.
@@ -125,7 +125,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
     batchedVault.findCustomer = (id) => customers.load(id);
     const batchedStaff = Object.create(staff) as typeof staff;
     batchedStaff.find = (id) => people.load(id);
-    batchedStaff.findToken = (id) => tokens.load(id);
+    batchedStaff.findTokenHolder = (id) => tokens.load(id);
     this.pooled = { ...repos, vault: batchedVault, staff: batchedStaff };
   }
 

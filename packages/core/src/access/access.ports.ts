@@ -42,7 +42,11 @@ export interface StaffRepository {
   saveCredentials(row: StaffCredentials): Promise<void>;
   insertToken(row: StaffTokenRow): Promise<void>;
   findToken(id: string): Promise<StaffTokenRow | undefined>;
-  findTokens(ids: readonly string[]): Promise<StaffTokenRow[]>;
+  /** Tokens with the person each belongs to (undefined if no longer in the directory), in one read. */
+  findTokenHolders(
+    ids: readonly string[],
+  ): Promise<Array<{ token: StaffTokenRow; holder: StaffMember | undefined }>>;
+  findTokenHolder(id: string): Promise<{ token: StaffTokenRow; holder: StaffMember | undefined } | undefined>;
   revokeTokens(staffId: string, at: Date): Promise<number>;
   insertSession(row: StaffSessionRow): Promise<void>;
   findSession(idHash: Buffer): Promise<StaffSessionRow | undefined>;

@@ -54,12 +54,9 @@ export class AuthService {
     const id = match?.[1];
     const secret = match?.[2];
     if (!id || !secret) throw fail();
-    const found = await this.deps.uow.read(async (repos) => {
-      const row = await repos.staff.findToken(id);
-      const member = row ? await repos.staff.find(row.staffId) : undefined;
-      return { row, member };
-    });
-    const { row, member } = found;
+    const found = await this.deps.uow.read((repos) => repos.staff.findTokenHolder(id));
+    const row = found?.token;
+    const member = found?.holder;
     if (!row || row.revokedAt !== null || !member) throw fail();
     if (!timingSafeEqual(row.secretHash, hashStaffSecret(secret))) throw fail();
     return { actor: { type: 'staff', id: member.id, role: member.role }, scopes: [] };
