@@ -384,19 +384,23 @@ export class AccessService implements AccessGuard {
   }
 
   /**
-   * Runs one batch; if a statement inside its transaction fails (so nothing of it committed), each
-   * reveal is retried alone so one bad request never fails its neighbours. A failure after the
-   * transaction's work (its commit or the ledger append) is not retried: the grants may stand, and
-   * the plaintext is not released.
+   * Runs one batch; if anything inside its transaction fails (so none of it committed — the ledger
+   * entries are written in the same transaction), each reveal is retried alone so one bad request
+   * never fails its neighbours. A failure of the commit itself is not retried: it is reported.
    */
   private async runRevealBatch(batch: PendingReveal[], release: () => void): Promise<void> {
     const attempt = async (group: PendingReveal[]): Promise<boolean> => {
-      let decided = false;
+      let inside = true;
       try {
-        const outcomes = await this.revealTogether(group, () => {
-          decided = true;
-          if (group === batch) release();
-        });
+        const outcomes = await this.revealTogether(
+          group,
+          () => {
+            if (group === batch) release();
+          },
+          () => {
+            inside = false;
+          },
+        );
         group.forEach((p, i) => {
           const outcome = outcomes[i];
           if (outcome) p.resolve(outcome);
@@ -404,7 +408,7 @@ export class AccessService implements AccessGuard {
         });
         return true;
       } catch (error) {
-        if (decided || group.length === 1) {
+        if (!inside || group.length === 1) {
           for (const p of group) p.reject(error);
           return true;
         }
@@ -415,12 +419,18 @@ export class AccessService implements AccessGuard {
     for (const p of batch) await attempt([p]);
   }
 
-  /** Decides, decrypts and records a batch of reveals (of different people) in one transaction. */
+  /**
+   * Decides, decrypts and records a batch of reveals (of different people) in one transaction,
+   * their ledger entries included, so a decision and its entry commit together or not at all.
+   * `decided` is called once the decisions are made (the next batch may start deciding while this
+   * one appends and commits); `committing` once the transaction's statements are done.
+   */
   private async revealTogether(
     batch: readonly PendingReveal[],
     decided: () => void,
+    committing: () => void,
   ): Promise<RevealOutcome[]> {
-    const { result, appended } = await this.deps.uow.runRecorded<Array<RevealOutcome>>(async (repos) => {
+    return this.deps.uow.run(async (repos) => {
       const now = this.deps.clock.now();
       const orderIds = [...new Set(batch.flatMap((p) => (p.input.orderId ? [p.input.orderId] : [])))];
       const customerIds = [
@@ -470,13 +480,15 @@ export class AccessService implements AccessGuard {
       }
       await repos.access.recordGrants(grants);
       decided();
-      return { result: outcomes, entries };
-    });
-    return result.map((outcome, i) => {
-      if ('error' in outcome) return outcome;
-      const entry = appended[i];
-      if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned too few entries');
-      return { ...outcome, value: { ...outcome.value, ledgerSeq: entry.seq } };
+      // Last, so the ledger head is held only from here to the commit (ADR 0012, amended).
+      const appended = await repos.ledger.append(entries);
+      committing();
+      return outcomes.map((outcome, i) => {
+        if ('error' in outcome) return outcome;
+        const entry = appended[i];
+        if (!entry) throw new CordonError('CORDON_ERR_INTERNAL', 'ledger append returned too few entries');
+        return { ...outcome, value: { ...outcome.value, ledgerSeq: entry.seq } };
+      });
     });
   }
 

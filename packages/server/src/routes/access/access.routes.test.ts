@@ -347,8 +347,14 @@ for (const backend of backends) {
         } finally {
           await sql`alter table ledger_entries drop constraint refuse_all`.execute(runtime.database.db);
         }
-        // Fail closed: the grant was counted (a quota unit is spent), nothing was shown, and the next
-        // reveal works and is ledgered.
+        // Fail closed: nothing was shown, and the grant went with the failed entry (same transaction),
+        // so no quota was spent; the next reveal works and is ledgered.
+        const grants = await runtime.database.db
+          .selectFrom('access_grants')
+          .select('customer_id')
+          .where('staff_id', '=', 'a1')
+          .execute();
+        expect(grants).toEqual([]);
         const again = await reveal('a1', {
           customerId: 'C1',
           fields: ['phone'],
@@ -393,8 +399,8 @@ for (const backend of backends) {
       /** Counts the reveal transactions (the real unit of work, observed, not replaced). */
       function countTransactions(): { count: () => number } {
         let n = 0;
-        const original = runtime.uow.runRecorded.bind(runtime.uow);
-        runtime.uow.runRecorded = (fn) => {
+        const original = runtime.uow.run.bind(runtime.uow);
+        runtime.uow.run = (fn) => {
           n += 1;
           return original(fn);
         };
