@@ -1,9 +1,9 @@
-import nodeCrypto, { createHash } from 'node:crypto';
-import { type LedgerEntryInput, leafHash, MerkleAppender, verifyInclusion } from '@cordon/core';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { LedgerEntryInput } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { type Database, disposeDatabase, openDatabase, TEST_DATABASE_URL } from '@cordon/storage';
 import { sql } from 'kysely';
-import { MerkleTree } from 'merkletreejs';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -11,26 +11,6 @@ export interface LedgerBenchOptions {
   quick: boolean;
   showProgress: boolean;
   postgres: boolean;
-}
-
-const sha256Binary = (data: Uint8Array): string =>
-  (nodeCrypto as unknown as { hash: (a: string, d: Uint8Array, e: string) => string }).hash(
-    'sha256',
-    data,
-    'binary',
-  );
-
-/** The SHA-256 bound: one-shot hashes per second on 33- and 65-byte inputs (a leaf and a node). */
-function shaBound(n: number): number {
-  const leaf = Buffer.alloc(33, 1);
-  const node = Buffer.alloc(65, 2);
-  const started = performance.now();
-  for (let i = 0; i < n; i += 1) {
-    sha256Binary(leaf);
-    sha256Binary(node);
-  }
-  const perPair = (performance.now() - started) / 1000 / n;
-  return 1 / perPair;
 }
 
 function entry(i: number): LedgerEntryInput {
@@ -131,76 +111,18 @@ async function proofLatency(
 }
 
 /**
- * The in-memory figures. Kept in their own function so that the million leaves and the merkletreejs
- * tree are garbage before the PostgreSQL figures: otherwise every major GC during the durable-append
- * run marks them again (the process held ~1.8 GB), which measures this bench's leftovers, not the log.
+ * The in-memory figures run in a child process of their own (`ledger-memory.bench.ts`): with a
+ * fresh heap they measure the appender, not the garbage the earlier suites left in this process
+ * (measured: the same code gave 36 % of the bound after the vault suite and 48–54 % alone).
  */
 function inMemoryFigures(options: LedgerBenchOptions, n: number): Figure[] {
-  const figures: Figure[] = [];
-  progress(
-    options.showProgress,
-    `SHA-256 bound and in-memory appends over ${n.toLocaleString('en-US')} leaves`,
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'ledger-memory.bench.ts'), String(n)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', options.showProgress ? 'inherit' : 'ignore'] },
   );
-  // Three interleaved rounds of (bound, appends), each figure the median of its three: on a shared
-  // two-core box one slow round should not decide the ratio in either direction.
-  const pool = Array.from({ length: 4096 }, (_, i) => Buffer.from(`entry-${i}-${'x'.repeat(20)}`));
-  const bounds: number[] = [];
-  const appends: number[] = [];
-  let appender = new MerkleAppender();
-  let started = 0;
-  for (let round = 0; round < 3; round += 1) {
-    bounds.push(shaBound(n));
-    // Inputs come from a reused pool so the timing measures the appender, not the GC of a million fresh inputs.
-    appender = new MerkleAppender();
-    started = performance.now();
-    for (let i = 0; i < n; i += 1) appender.append(leafHash(pool[i & 4095] as Buffer));
-    appends.push(n / ((performance.now() - started) / 1000));
-  }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] as number;
-  const bound = median(bounds);
-  const appendRate = median(appends);
-  figures.push({
-    suite: 'ledger',
-    name: 'SHA-256 bound, node:crypto one-shot (leaf+node pairs/s)',
-    value: bound,
-    unit: 'appends/s',
-  });
-  figures.push({
-    suite: 'ledger',
-    name: 'in-memory RFC 9162 append (leaf hash + frontier)',
-    value: appendRate,
-    unit: 'appends/s',
-    target: { op: '>=', value: bound * 0.5, note: '50% of the SHA-256 bound' },
-  });
-
-  progress(options.showProgress, 'merkletreejs over the same leaves (RFC 6962 emulation)');
-  const leaves = Array.from({ length: n }, (_, i) => leafHash(pool[i & 4095] as Buffer));
-  const sha = (x: Buffer) => createHash('sha256').update(x).digest();
-  started = performance.now();
-  const peer = new MerkleTree(leaves, sha, {
-    hashLeaves: false,
-    sortPairs: false,
-    duplicateOdd: false,
-    concatenator: (bufs: Buffer[]) => Buffer.concat([Buffer.from([1]), ...bufs]),
-  });
-  const peerRate = n / ((performance.now() - started) / 1000);
-  const sameRoot = peer.getRoot().equals(appender.root());
-  figures.push({
-    suite: 'ledger',
-    name: `Cordon appender vs merkletreejs tree build (roots ${sameRoot ? 'equal' : 'DIFFER'})`,
-    value: appendRate,
-    unit: 'leaves/s',
-    peer: { name: 'merkletreejs', value: peerRate },
-  });
-  const check = appender.root();
-  if (
-    !verifyInclusion(leaves[0] ?? Buffer.alloc(32), 0, 1, [], leaves[0] ?? Buffer.alloc(32)) ||
-    check.length !== 32
-  ) {
-    throw new Error('self-check failed');
-  }
-
-  return figures;
+  if (child.status !== 0) throw new Error(`the in-memory ledger figures failed (exit ${child.status})`);
+  return JSON.parse(child.stdout) as Figure[];
 }
 
 export async function ledgerBench(options: LedgerBenchOptions): Promise<Figure[]> {
