@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RateBaseline } from './baseline';
 import { agent, event } from './synthetic-office.fixture';
-import { detectUndeliveredOrders, undeliveredUnassignedOrders } from './undelivered-order.detector';
+import {
+  detectNovelChannelOrders,
+  detectUndeliveredOrders,
+  undeliveredUnassignedOrders,
+} from './undelivered-order.detector';
 import { resolveWatchConfig } from './watch-config';
 import { buildWatchContext } from './watch-context';
 
@@ -58,5 +62,28 @@ describe('detectUndeliveredOrders', () => {
     const f = detectUndeliveredOrders({ at: 0, group: 'g', flagged, seen, baseline }, 0, cfg);
     if (level === null) expect(f).toBeNull();
     else expect(f?.reason).toMatchObject({ code: 'undelivered_orders', detail: { level, orders: flagged } });
+  });
+});
+
+describe('detectNovelChannelOrders (undelivered orders disclosed through a channel new to the group)', () => {
+  it.each<[string, number, number, number | null, number]>([
+    ['the first such order is a note (a new feature of the system may explain it)', 1, 0, 1, 1],
+    ['a warehouse worker revealing three pending orders in the WMS, where the group only prints', 3, 1, 2, 2],
+    ['ten of them in a day', 10, 2, 3, 3],
+    ['a second order the same day stays a note', 2, 1, null, 0],
+    ['nothing disclosed', 0, 0, null, 0],
+  ])('%s', (_name, orders, previous, level, weight) => {
+    const f = detectNovelChannelOrders(
+      { at: 0, group: 'warehouse', channel: 'reveal@wms', orders, customers: 13, groupDays: 9 },
+      previous,
+      cfg,
+    );
+    if (level === null) expect(f).toBeNull();
+    else
+      expect(f?.reason).toMatchObject({
+        code: 'undelivered_orders',
+        weight,
+        detail: { level, orders, channel: 'reveal@wms', novelChannel: true },
+      });
   });
 });

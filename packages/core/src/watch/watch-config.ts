@@ -92,6 +92,12 @@ export interface WatchConfig {
    * cover-reference detector reaches levels 1, 2, 3.
    */
   coverLevels: [number, number, number];
+  /**
+   * Paid-but-undelivered orders, not the person's, revealed or exported in a staff-day through a
+   * channel nobody in the peer group used in a mature history, at which the undelivered-order
+   * detector's new-channel test reaches levels 1, 2, 3.
+   */
+  novelChannelLevels: [number, number, number];
   /** Devices or networks in a day must exceed the baseline median by at least this many. */
   minDeviceExcess: number;
   /** A device or network first seen within this many days is new (see isNovelSession). */
@@ -159,6 +165,7 @@ export const defaultWatchConfig: Readonly<WatchConfig> = Object.freeze({
   exportPairDays: 30,
   pairMinApprovals: 3,
   coverLevels: [1, 2, 4],
+  novelChannelLevels: [1, 3, 10],
   minDeviceExcess: 2,
   exportLagDays: 14,
   exportMemoryDays: 120,
@@ -230,7 +237,13 @@ export function resolveWatchConfig(overrides: Partial<WatchConfig> = {}): WatchC
   if (!(c.halfLifeMs > 0)) bad('halfLifeMs', 'must be positive');
   if (!(c.priorStrength > 0) || !(c.concentration > 0))
     bad('priorStrength', 'priorStrength and concentration must be positive');
-  for (const key of ['surpriseLevels', 'zLevels', 'levelWeights', 'coverLevels'] as const) {
+  for (const key of [
+    'surpriseLevels',
+    'zLevels',
+    'levelWeights',
+    'coverLevels',
+    'novelChannelLevels',
+  ] as const) {
     const v = c[key];
     if (
       v.length !== 3 ||

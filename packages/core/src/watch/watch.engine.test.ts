@@ -383,3 +383,110 @@ describe('WatchEngine: search sweeps at a cold start', () => {
     expect(run(searchOffice(holiday), browse).alerts).toEqual([]);
   });
 });
+
+describe('WatchEngine: undelivered orders disclosed through a channel new to the group', () => {
+  const crew = Array.from({ length: 6 }, (_, i) =>
+    agent(`w${i + 1}`, {
+      role: 'warehouse',
+      team: 'wh',
+      shift: { start: '08:00', end: '20:00', tz: 'Asia/Shanghai' },
+    }),
+  );
+  const orders: Array<{ id: string; customerId: string; status: string; createdAt: Date }> = [];
+  /** A pending order placed an hour before `ts` (paid, not delivered: the warehouse's daily work). */
+  const pending = (ts: number) => {
+    const n = orders.length + 1;
+    const o = {
+      id: `O${n}`,
+      customerId: `C${String(n).padStart(7, '0')}`,
+      status: 'paid',
+      createdAt: new Date(ts - 3_600_000),
+    };
+    orders.push(o);
+    return o;
+  };
+  const events: WatchEvent[] = [];
+  const rnd = seeded(5);
+  for (let day = 0; day < 12; day++)
+    for (const w of crew)
+      for (let k = 0; k < 30; k++) {
+        const ts = at(day, 8.5 + k * 0.35 + rnd() * 0.1);
+        const o = pending(ts);
+        const action = rnd() < 0.1 ? 'view' : 'print';
+        events.push(
+          event({
+            ts,
+            actor: w.id,
+            action,
+            system: 'wms',
+            customers: [o.customerId],
+            orders: [o.id],
+            purpose: 'fulfilment',
+          }),
+        );
+      }
+  /** A list view of 13 pending orders, then reveals of the first `reveals` of them, all in the WMS. */
+  const pull = (actor: string, day: number, reveals: number): WatchEvent[] => {
+    const list = Array.from({ length: 13 }, () => pending(at(day, 9)));
+    return [
+      event({
+        ts: at(day, 9),
+        actor,
+        action: 'view',
+        system: 'wms',
+        customers: list.map((o) => o.customerId),
+        orders: list.map((o) => o.id),
+      }),
+      ...list.slice(0, reveals).map((o, i) =>
+        event({
+          ts: at(day, 9.02 + i * 0.01),
+          actor,
+          action: 'reveal',
+          system: 'wms',
+          customers: [o.customerId],
+          orders: [o.id],
+        }),
+      ),
+    ];
+  };
+  const run = (extra: WatchEvent[]) =>
+    replayWatch(merged(events, extra), buildWatchContext({ staff: crew, orders }));
+
+  it('alerts on the third pending order a warehouse worker reveals in the WMS, where the group only prints', () => {
+    const r = run(pull('w1', 10, 4));
+    expect(new Set(r.alerts.map((a) => a.actor))).toEqual(new Set(['w1']));
+    expect(r.alerts[0]?.at).toBe(new Date(at(10, 9.04)).toISOString());
+    expect(r.alerts[0]?.reasons.find((x) => x.code === 'undelivered_orders')?.detail).toMatchObject({
+      level: 2,
+      channel: 'reveal@wms',
+      novelChannel: true,
+      orders: 3,
+    });
+  });
+
+  it('continues the count of such orders exactly from a JSON snapshot', () => {
+    const all = merged(events, pull('w1', 10, 4));
+    const ctx = buildWatchContext({ staff: crew, orders });
+    const straight = new WatchEngine(ctx);
+    let resumed = new WatchEngine(ctx);
+    const whole: WatchAlert[] = [];
+    const split: WatchAlert[] = [];
+    const cut = all.findIndex((e) => e.ts >= at(10, 9.03));
+    all.forEach((e, i) => {
+      if (i === cut) resumed = WatchEngine.restore(ctx, JSON.parse(JSON.stringify(resumed.snapshot())));
+      whole.push(...straight.flush(e.ts - 600_000), ...straight.push(e));
+      split.push(...resumed.flush(e.ts - 600_000), ...resumed.push(e));
+    });
+    expect(whole.length).toBeGreaterThan(0);
+    expect(split).toEqual(whole);
+  });
+
+  it('stays quiet on the same reveals in a new deployment (no mature group history yet)', () => {
+    expect(run(pull('w1', 2, 4)).alerts).toEqual([]);
+  });
+
+  it('stays quiet when the group has revealed in the WMS before', () => {
+    const before = [3, 6, 8].flatMap((day) => pull('w2', day, 1).slice(1));
+    expect(run([...before, ...pull('w1', 10, 4)]).alerts).toEqual([]);
+  });
+});

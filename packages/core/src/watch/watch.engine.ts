@@ -29,7 +29,11 @@ import {
 } from './shared-account.detector';
 import { ShiftClock, type ShiftSpec, ZoneOffsets } from './shift-clock';
 import { detectUnassigned, isAssigned } from './unassigned.detector';
-import { detectUndeliveredOrders, undeliveredUnassignedOrders } from './undelivered-order.detector';
+import {
+  detectNovelChannelOrders,
+  detectUndeliveredOrders,
+  undeliveredUnassignedOrders,
+} from './undelivered-order.detector';
 import { channelOf, detectUnusualChannel } from './unusual-channel.detector';
 import { detectVolume } from './volume.detector';
 import {
@@ -91,6 +95,7 @@ const streamDetectors = [
   'concurrent',
   'channel',
   'cover',
+  'novelChannel',
 ] as const;
 type StreamDetector = (typeof streamDetectors)[number];
 
@@ -145,6 +150,14 @@ interface EvidenceRecord {
   flags?: string[];
 }
 
+/**
+ * A day that a channel test (unusual channel, or undelivered orders through a channel new to the
+ * group) found strong: its channel use stays out of the channel baselines.
+ */
+function channelStrong(r: DayRecord): boolean {
+  return r.strong.includes('channel') || r.strong.includes('novelChannel');
+}
+
 function recordOf(event: WatchEvent, flags?: string[]): EvidenceRecord {
   const r: EvidenceRecord = {
     ts: event.ts,
@@ -190,6 +203,11 @@ interface OpenDay {
   offShift: Set<string>;
   offShiftBulk: number;
   undelivered: Set<string>;
+  /**
+   * Of `undelivered`, the orders revealed or exported through a channel new to the whole peer group
+   * (see detectNovelChannelOrders), by channel.
+   */
+  novelChannelOrders: Map<string, Set<string>>;
   /** Customers reached naming one of the person's own tickets about someone else. */
   covered: Set<string>;
   /** Covered customers a later access worked on with still no assignment. */
@@ -439,7 +457,15 @@ export class WatchEngine {
         open.bulkEvents += bulkUnit;
         if (offSession) open.offShiftBulk += bulkUnit;
         if (novel) open.novelBulk += bulkUnit;
-        for (const o of undeliveredUnassignedOrders(this.ctx, event, this.cfg)) open.undelivered.add(o);
+        const undelivered = undeliveredUnassignedOrders(this.ctx, event, this.cfg);
+        for (const o of undelivered) open.undelivered.add(o);
+        if (
+          allowed &&
+          undelivered.length > 0 &&
+          (event.action === 'reveal' || event.action === 'export') &&
+          this.channelNewToGroup(st, open.day, channel)
+        )
+          this.novelChannelOrders(open, channel, undelivered, event.ts, group, findings);
         if (event.action === 'export' && allowed) {
           open.exported += event.count;
           open.exports += 1;
@@ -722,6 +748,7 @@ export class WatchEngine {
           unassigned: [...o.unassigned],
           offShift: [...o.offShift],
           undelivered: [...o.undelivered],
+          novelChannelOrders: [...o.novelChannelOrders].map(([k, v]) => [k, [...v]] as [string, string[]]),
           covered: [...o.covered],
           pursued: [...o.pursued],
           ids: [...o.ids],
@@ -779,7 +806,10 @@ export class WatchEngine {
               covered: new Set(o.covered ?? []),
               pursued: new Set(o.pursued ?? []),
               ids: new Set(o.ids),
-              levels: { ...o.levels, cover: o.levels.cover ?? 0 },
+              levels: { ...o.levels, cover: o.levels.cover ?? 0, novelChannel: o.levels.novelChannel ?? 0 },
+              novelChannelOrders: new Map(
+                (o.novelChannelOrders ?? []).map(([k, v]) => [k, new Set(v)] as [string, Set<string>]),
+              ),
               novel: new Set(o.novel),
               channels: new Map(o.channels.map(([k, v]) => [k, new Set(v)])),
               channelBulk: new Map(o.channelBulk),
@@ -873,6 +903,7 @@ export class WatchEngine {
       offShift: new Set(),
       offShiftBulk: 0,
       undelivered: new Set(),
+      novelChannelOrders: new Map(),
       covered: new Set(),
       pursued: new Set(),
       ids: new Set(),
@@ -952,7 +983,7 @@ export class WatchEngine {
   /** The baseline of one channel for the day: its share of the reach in own and peer history. */
   private channelBaseline(st: ActorState, open: OpenDay, channel: string): RateBaseline | null {
     if (open.channelBaselines.has(channel)) return open.channelBaselines.get(channel) ?? null;
-    const own = this.ownDays(st, open.day).filter((r) => !r.strong.includes('channel') && r.m.reach > 0);
+    const own = this.ownDays(st, open.day).filter((r) => !channelStrong(r) && r.m.reach > 0);
     const group = this.ctx.groupOf(st.id);
     const peers = group !== undefined ? this.peerStats(group, open.day) : null;
     const mature = peers !== null && peers.matureDays >= this.cfg.minOwnDays && peers.reach > 0;
@@ -1014,6 +1045,56 @@ export class WatchEngine {
   }
 
   /**
+   * Whether nobody in the person's peer group (the person included) used `channel` in the history
+   * window before `day`, and that history is mature (the same maturity as the channel baselines: a
+   * new deployment or a new group has no yardstick yet, so nothing is new to it). Days on which a
+   * channel test reached level 2 are left out, as in the channel baselines.
+   */
+  private channelNewToGroup(st: ActorState, day: number, channel: string): boolean {
+    const group = this.ctx.groupOf(st.id);
+    if (group === undefined) return false;
+    const peers = this.peerStats(group, day);
+    if (peers.matureDays < this.cfg.minOwnDays || peers.reach <= 0) return false;
+    // The group's members include the person (see WatchContext.members).
+    return (peers.channels[channel]?.reached ?? 0) === 0;
+  }
+
+  /** Counts undelivered orders disclosed through a channel new to the group and judges the day. */
+  private novelChannelOrders(
+    open: OpenDay,
+    channel: string,
+    orders: readonly string[],
+    at: number,
+    group: string,
+    out: WatchFinding[],
+  ): void {
+    const set = open.novelChannelOrders.get(channel) ?? new Set<string>();
+    const before = set.size;
+    for (const o of orders) set.add(o);
+    open.novelChannelOrders.set(channel, set);
+    if (set.size === before) return;
+    // The day's level is its highest channel's, as for unusual channels.
+    let most = 0;
+    for (const s of open.novelChannelOrders.values()) most = Math.max(most, s.size);
+    if (set.size < most) return;
+    const f = detectNovelChannelOrders(
+      {
+        at,
+        group,
+        channel,
+        orders: set.size,
+        customers: open.customers.size,
+        groupDays: this.peerStats(group, open.day).matureDays,
+      },
+      open.levels.novelChannel,
+      this.cfg,
+    );
+    if (!f) return;
+    open.levels.novelChannel = num(f.reason.detail.level);
+    out.push(f);
+  }
+
+  /**
    * The peer group's baselines for a day: its members' closed days in the history window before it,
    * leaving out days on which a detector of the metric reached level 2 (they are not "normal").
    */
@@ -1043,7 +1124,7 @@ export class WatchEngine {
         dayIndexes.add(r.day);
         for (const k of countKeys) if (!r.strong.includes(countDetector[k])) pooled[k].push(r.m[k]);
         if (r.m.exported > 0 && !r.strong.includes('export')) exportDays.push(r.m.exported);
-        if (!r.strong.includes('channel') && r.m.reach > 0) {
+        if (!channelStrong(r) && r.m.reach > 0) {
           reach += r.m.reach;
           reaches.push(r.m.reach);
           channelDays.push({ reach: r.m.reach, channels: r.m.channels });
