@@ -5,10 +5,11 @@ import { type Figure, formatFigure, passes } from './report';
 import { riskBench } from './risk.bench';
 import { traceBench } from './trace.bench';
 import { vaultBench } from './vault.bench';
+import { watchBench } from './watch.bench';
 
 /**
  * `npm run bench`: every figure is measured in this run and printed beside its target or peer.
- * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access|trace|risk` runs one suite; `--json` for scripts.
+ * `--quick` shrinks sizes for a smoke run; `--only vault|ledger|access|trace|risk|watch` runs one suite; `--json` for scripts.
  */
 const { values } = parseArgs({
   options: {
@@ -46,6 +47,16 @@ if (!values.only || values.only === 'access') {
       ticketsPerAgent: values.quick ? 10 : 100,
       seconds: values.quick ? 3 : 10,
       connections: 16,
+      showProgress,
+      postgres: !values['no-postgres'],
+    }),
+  );
+}
+if (!values.only || values.only === 'watch') {
+  print(
+    await watchBench({
+      probes: values.quick ? 5 : 20,
+      backgroundPerSecond: 2000,
       showProgress,
       postgres: !values['no-postgres'],
     }),
