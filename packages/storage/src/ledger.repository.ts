@@ -58,22 +58,22 @@ export class KyselyLedgerRepository implements LedgerRepository {
     const nodeIdx: number[] = [];
     const nodeHashes: Buffer[] = [];
     let offset = 1; // SQL substring positions are 1-based
+    const keepNode = (level: number, index: number, hash: Buffer) => {
+      nodeLevels.push(level);
+      nodeIdx.push(index);
+      nodeHashes.push(hash);
+    };
     inputs.forEach((input, i) => {
       const seq = first + i;
       const body = (encoders[i] as (seq: number) => Buffer)(seq);
       const leaf = leafHash(body);
       leaf.copy(leaves, i * HASH);
-      const { newNodes } = appender.append(leaf);
+      appender.append(leaf, keepNode);
       entries.push({ ...input, seq });
       bodies.push(body);
       bodyOffsets.push(offset);
       bodyLengths.push(body.length);
       offset += body.length;
-      for (const n of newNodes) {
-        nodeLevels.push(n.level);
-        nodeIdx.push(n.index);
-        nodeHashes.push(n.hash);
-      }
     });
     // One statement writes the entries, the new nodes and the head: fewer round trips while the
     // head row is locked, which is the log's serialized section. Bodies, leaf hashes and node hashes

@@ -521,12 +521,8 @@ export interface MerkleNode {
   hash: Buffer;
 }
 
-/** What one append produced: the new leaf's index and every node it completed. */
-export interface AppendResult {
-  index: number;
-  /** The leaf node (level 0) first, then each completed ancestor by ascending level. */
-  newNodes: MerkleNode[];
-}
+/** Receives each node an append completes: (level, index, hash). */
+export type NodeSink = (level: number, index: number, hash: Buffer) => void;
 
 /**
  * The log's in-memory frontier (a compact range over [0, size)): the roots of the complete
@@ -575,17 +571,19 @@ export class MerkleAppender {
   }
 
   /**
-   * Appends one leaf HASH (see `leafHash`) and returns its index plus the nodes to persist: the
-   * leaf itself at level 0 and every complete subtree it closes.
+   * Appends one leaf HASH (see `leafHash`) and returns its index. `onNode`, if given, is called for
+   * each node to persist, in order: the leaf itself at level 0, then every complete subtree it
+   * closes by ascending level (no result objects are built, so a caller that only needs the root
+   * pays for nothing else).
    */
-  append(leaf: Uint8Array): AppendResult {
+  append(leaf: Uint8Array, onNode?: NodeSink): number {
     if (leaf.length !== HASH_SIZE) requireHash(leaf, 'leaf hash');
     const index = this.count;
     if (index >= MAX_TREE_SIZE) {
       throw new CordonError('CORDON_ERR_RANGE', 'The Merkle tree is full (2^53 leaves).', { size: index });
     }
     let node: Buffer = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf);
-    const newNodes: MerkleNode[] = [{ level: 0, index, hash: node }];
+    onNode?.(0, index, node);
     const stack = this.stack;
     let position = index;
     let level = 0;
@@ -595,11 +593,11 @@ export class MerkleAppender {
       node = hashChildren(left, node);
       level += 1;
       position = (position - 1) / 2;
-      newNodes.push({ level, index: position, hash: node });
+      onNode?.(level, position, node);
     }
     stack.push(node);
     this.count = index + 1;
-    return { index, newNodes };
+    return index;
   }
 
   /** MTH of the leaves so far: the frontier folded right to left (the empty root when size is 0). */
@@ -651,17 +649,17 @@ export class InMemoryMerkleTree {
 
   /** Appends a leaf hash and records every node it completes; returns the leaf index. */
   append(leaf: Uint8Array): number {
-    const { index, newNodes } = this.appender.append(leaf);
-    for (const node of newNodes) {
-      let row = this.levels[node.level];
-      if (row === undefined) {
-        row = [];
-        this.levels[node.level] = row;
-      }
-      row[node.index] = node.hash;
-    }
-    return index;
+    return this.appender.append(leaf, this.store);
   }
+
+  private readonly store: NodeSink = (level, index, hash) => {
+    let row = this.levels[level];
+    if (row === undefined) {
+      row = [];
+      this.levels[level] = row;
+    }
+    row[index] = hash;
+  };
 
   /** Appends raw entry bytes (hashed with `leafHash`); returns the leaf index. */
   appendData(data: Uint8Array): number {
