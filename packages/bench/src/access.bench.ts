@@ -1,29 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RequestContext } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { generateCustomers } from '@cordon/sim';
-import {
-  type Database,
-  disposeDatabase,
-  newKeyring,
-  openDatabase,
-  TEST_DATABASE_URL,
-  writeKeyringFile,
-} from '@cordon/storage';
+import type { Database } from '@cordon/storage';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { startBenchServer } from './bench-server';
+import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
-
-const ctx: RequestContext = {
-  actor: { type: 'system', id: 'bench', role: 'operator' },
-  scopes: ['admin'],
-  requestId: 'bench',
-  clientAddress: '127.0.0.1',
-};
 
 export interface AccessBenchOptions {
   /** Support agents sharing the load; each reveal takes a per-person lock, so one agent would serialize. */
@@ -214,21 +196,13 @@ export async function accessBench(options: AccessBenchOptions): Promise<Figure[]
     return [];
   }
   const figures: Figure[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
-  const keyringPath = join(dir, 'keyring.json');
-  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
-  writeKeyringFile(keyringPath, keyring);
-  const schema = `cordon_bench_${Date.now().toString(36)}`;
-  const pgDb = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 2 });
+  const bench = await openBenchDatabase();
+  const pgDb = bench.db;
   try {
-    const runtime = await testRuntime(pgDb, {}, keyring);
-    const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['admin'] })).key;
+    const runtime = await testRuntime(pgDb, {}, bench.keyring);
+    const key = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench', scopes: ['admin'] })).key;
     await runtime.close();
-    const server = await startBenchServer({
-      CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      CORDON_KEYRING: keyringPath,
-      CORDON_DATA_DIR: dir,
-    });
+    const server = await startBenchServer(bench.env);
     try {
       const total = options.agents * options.ticketsPerAgent;
       progress(
@@ -282,10 +256,7 @@ export async function accessBench(options: AccessBenchOptions): Promise<Figure[]
       await server.stop();
     }
   } finally {
-    // disposeDatabase drops only test schemas; this one is the suite's own.
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(pgDb.db);
-    await disposeDatabase(pgDb);
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
   return figures;
 }

@@ -1,5 +1,17 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { KeyringFile, RequestContext } from '@cordon/core';
+import {
+  type Database,
+  disposeDatabase,
+  newKeyring,
+  openDatabase,
+  TEST_DATABASE_URL,
+  writeKeyringFile,
+} from '@cordon/storage';
+import { sql } from 'kysely';
 
 /** The `cordon` entry point the benchmarks run as child processes. */
 export const CLI_MAIN = join(import.meta.dirname, '../../cli/src/main.ts');
@@ -43,4 +55,50 @@ export async function startBenchServer(
   }
   child.kill('SIGKILL');
   throw new Error('the benchmark server did not start');
+}
+
+/** The operator identity the suites use for in-process setup (API keys, canaries). */
+export const BENCH_CTX: RequestContext = {
+  actor: { type: 'system', id: 'bench', role: 'operator' },
+  scopes: ['admin'],
+  requestId: 'bench',
+  clientAddress: '127.0.0.1',
+};
+
+/** A suite's own PostgreSQL schema, keyring file and data directory, and the env a server needs for them. */
+export interface BenchDatabase {
+  db: Database;
+  schema: string;
+  /** A temporary directory of the suite's own (the keyring file and the server's data dir live here). */
+  dir: string;
+  keyring: KeyringFile;
+  /** CORDON_DATABASE_URL (with the schema on the search path), CORDON_KEYRING and CORDON_DATA_DIR. */
+  env: Record<string, string>;
+  /** Drops the schema (disposeDatabase drops only test schemas), closes the pool, removes the directory. */
+  close(): Promise<void>;
+}
+
+export async function openBenchDatabase(poolSize = 2): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
+  const keyringPath = join(dir, 'keyring.json');
+  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
+  writeKeyringFile(keyringPath, keyring);
+  const schema = `cordon_bench_${Date.now().toString(36)}`;
+  const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize });
+  return {
+    db,
+    schema,
+    dir,
+    keyring,
+    env: {
+      CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      CORDON_KEYRING: keyringPath,
+      CORDON_DATA_DIR: dir,
+    },
+    close: async () => {
+      await sql.raw(`drop schema if exists ${schema} cascade`).execute(db.db);
+      await disposeDatabase(db);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { LedgerEntryInput } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
-import { type Database, disposeDatabase, openDatabase, TEST_DATABASE_URL } from '@cordon/storage';
+import type { Database } from '@cordon/storage';
 import { sql } from 'kysely';
+import { openBenchDatabase } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -129,11 +130,9 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<Figure[]
   const n = options.quick ? 200_000 : 1_000_000;
   const figures: Figure[] = inMemoryFigures(options, n);
   if (options.postgres) {
-    const database = await openDatabase({
-      databaseUrl: TEST_DATABASE_URL,
-      schema: `cordon_bench_${Date.now().toString(36)}`,
-      poolSize: 4,
-    });
+    // The suite's own schema, dropped afterwards (the 10^7-entry node table is large).
+    const bench = await openBenchDatabase(4);
+    const database = bench.db;
     try {
       const total = options.quick ? 50_000 : 300_000;
       progress(
@@ -168,7 +167,7 @@ export async function ledgerBench(options: LedgerBenchOptions): Promise<Figure[]
         });
       }
     } finally {
-      await disposeDatabase(database);
+      await bench.close();
     }
   }
   return figures;

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import {
   buildFeatures,
   defaultRiskRulesPath,
@@ -14,7 +12,6 @@ import {
   parseScoreItem,
   priceBookOf,
   promotionSchema,
-  type RequestContext,
   type RiskDecision,
   RiskEngine,
   type RiskKeyFn,
@@ -29,19 +26,11 @@ import {
 } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { generatePromoOrders, type PromoOrderLine } from '@cordon/sim';
-import {
-  type Database,
-  disposeDatabase,
-  newKeyring,
-  openDatabase,
-  RedisRiskState,
-  TEST_DATABASE_URL,
-  writeKeyringFile,
-} from '@cordon/storage';
+import { type Database, RedisRiskState } from '@cordon/storage';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { type RawBuilder, sql } from 'kysely';
-import { startBenchServer } from './bench-server';
+import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 import {
@@ -52,13 +41,6 @@ import {
   peerDecide,
   peerEngine,
 } from './risk-peer';
-
-const ctx: RequestContext = {
-  actor: { type: 'system', id: 'bench', role: 'operator' },
-  scopes: ['admin'],
-  requestId: 'bench',
-  clientAddress: '127.0.0.1',
-};
 
 /** The key prefix `cordon serve` gives RedisRiskState (it has no setting for another). */
 const SERVER_REDIS_PREFIX = 'cordon:risk:';
@@ -524,27 +506,20 @@ async function keysUnder(redis: Redis, prefix: string): Promise<number> {
 /** Figures 3 and 4: `cordon serve` on PostgreSQL, in-process state, then Redis state with one and two processes. */
 async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figure[]> {
   const figures: Figure[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
-  const keyringPath = join(dir, 'keyring.json');
-  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
-  writeKeyringFile(keyringPath, keyring);
-  const schema = `cordon_bench_${Date.now().toString(36)}`;
+  const bench = await openBenchDatabase();
+  const { db: pgDb, env } = bench;
   const run = Date.now().toString(36);
-  const pgDb = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 2 });
   const { templates } = stream;
-  const env = {
-    CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    CORDON_KEYRING: keyringPath,
-    CORDON_DATA_DIR: dir,
-  };
   const stops: Array<() => Promise<void>> = [];
   const redis = options.redisUrl ? await redisAnswers(options.redisUrl) : undefined;
   // The server writes under a fixed prefix; it is cleared afterwards only if nobody else had keys there.
   const redisWasEmpty = redis ? (await keysUnder(redis, SERVER_REDIS_PREFIX)) === 0 : false;
   try {
-    const runtime = await testRuntime(pgDb, {}, keyring);
-    const admin = (await runtime.apiKeys.create(ctx, { name: 'bench-admin', scopes: ['risk:admin'] })).key;
-    const scorer = (await runtime.apiKeys.create(ctx, { name: 'bench-scorer', scopes: ['risk:score'] })).key;
+    const runtime = await testRuntime(pgDb, {}, bench.keyring);
+    const admin = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench-admin', scopes: ['risk:admin'] }))
+      .key;
+    const scorer = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench-scorer', scopes: ['risk:score'] }))
+      .key;
     await runtime.close();
 
     let checks = 0;
@@ -701,9 +676,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
     });
   } finally {
     for (const stop of stops.reverse()) await stop();
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(pgDb.db);
-    await disposeDatabase(pgDb);
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
     if (redis && options.redisUrl) {
       if (redisWasEmpty) {
         const store = new RedisRiskState(options.redisUrl, { keyPrefix: SERVER_REDIS_PREFIX });

@@ -1,31 +1,16 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { demoCanaryPools, type RequestContext } from '@cordon/core';
+import { demoCanaryPools } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { type Customer, generateCustomers, generateOrders, Random } from '@cordon/sim';
-import {
-  disposeDatabase,
-  newKeyring,
-  openDatabase,
-  TEST_DATABASE_URL,
-  writeKeyringFile,
-} from '@cordon/storage';
 import { sql } from 'kysely';
 import { canaryDrafts } from '../../cli/src/commands/canary.command';
 // Core's package index does not list trace-eval yet (see trace-eval.command.ts).
 import { type EvalPerson, renderLeakedSample, type SampleRow } from '../../core/src/trace/trace-eval';
-import { CLI_MAIN, profileFlags, startBenchServer } from './bench-server';
+import { BENCH_CTX, CLI_MAIN, openBenchDatabase, profileFlags, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
-
-const ctx: RequestContext = {
-  actor: { type: 'system', id: 'bench', role: 'operator' },
-  scopes: ['admin'],
-  requestId: 'bench',
-  clientAddress: '127.0.0.1',
-};
 
 const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
 
@@ -207,24 +192,15 @@ export async function traceBench(options: TraceBenchOptions): Promise<Figure[]> 
   }
   const figures: Figure[] = [];
   let denied = 0;
-  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
-  const keyringPath = join(dir, 'keyring.json');
-  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
-  writeKeyringFile(keyringPath, keyring);
-  const schema = `cordon_bench_${Date.now().toString(36)}`;
-  const pgDb = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 2 });
-  const env = {
-    CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    CORDON_KEYRING: keyringPath,
-    CORDON_DATA_DIR: dir,
-  };
+  const bench = await openBenchDatabase();
+  const { db: pgDb, schema, env, dir } = bench;
   try {
     // Canaries are planted by an operator in-process (the server has no route for it), before the
     // shop is loaded, as a shop would plant them once.
-    const runtime = await testRuntime(pgDb, {}, keyring);
-    const adminKey = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['admin'] })).key;
+    const runtime = await testRuntime(pgDb, {}, bench.keyring);
+    const adminKey = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench', scopes: ['admin'] })).key;
     const drafts = canaryDrafts(options.canaries, demoCanaryPools, 'bench-trace');
-    await runtime.canaries.plant(ctx, drafts);
+    await runtime.canaries.plant(BENCH_CTX, drafts);
     await runtime.close();
     const canaryPhone = new Map(drafts.map((d) => [d.customer.id, d.customer.phone]));
     const admin = `Bearer ${adminKey}`;
@@ -532,9 +508,7 @@ export async function traceBench(options: TraceBenchOptions): Promise<Figure[]> 
     }
     if (denied > 0) progress(options.showProgress, `${denied} reveals were denied`);
   } finally {
-    await sql.raw(`drop schema if exists ${schema} cascade`).execute(pgDb.db);
-    await disposeDatabase(pgDb);
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
   return figures;
 }

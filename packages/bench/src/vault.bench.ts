@@ -2,28 +2,14 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyringFile, RequestContext } from '@cordon/core';
+import type { KeyringFile } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { generateShop } from '@cordon/sim';
-import {
-  type Database,
-  disposeDatabase,
-  newKeyring,
-  openDatabase,
-  TEST_DATABASE_URL,
-  writeKeyringFile,
-} from '@cordon/storage';
+import { type Database, newKeyring, openDatabase } from '@cordon/storage';
 import autocannon from 'autocannon';
-import { startBenchServer } from './bench-server';
+import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
-
-const ctx: RequestContext = {
-  actor: { type: 'system', id: 'bench', role: 'operator' },
-  scopes: ['admin'],
-  requestId: 'bench',
-  clientAddress: '127.0.0.1',
-};
 
 export interface VaultBenchOptions {
   customers: number;
@@ -53,8 +39,8 @@ async function importRate(
       }),
     );
   };
-  await run(shop.customers, (b) => runtime.vault.ingestCustomers(ctx, b));
-  await run(shop.orders, (b) => runtime.vault.ingestOrders(ctx, b));
+  await run(shop.customers, (b) => runtime.vault.ingestCustomers(BENCH_CTX, b));
+  await run(shop.orders, (b) => runtime.vault.ingestOrders(BENCH_CTX, b));
   const seconds = (performance.now() - started) / 1000;
   await runtime.close();
   return shop.orders.length / seconds;
@@ -131,18 +117,14 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
     unit: 'orders/s',
   });
 
-  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
-  const keyringPath = join(dir, 'keyring.json');
-  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
-  writeKeyringFile(keyringPath, keyring);
   if (options.postgres) {
     progress(
       options.showProgress,
       `importing ${shop.orders.length} orders (+${shop.customers.length} customers) into PostgreSQL`,
     );
-    const schema = `cordon_bench_${Date.now().toString(36)}`;
-    const pgDb = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 6 });
-    const pgRate = await importRate(pgDb, shop, 4, keyring);
+    const bench = await openBenchDatabase(6);
+    const pgDb = bench.db;
+    const pgRate = await importRate(pgDb, shop, 4, bench.keyring);
     figures.push({
       suite: 'vault',
       name: 'bulk import into PostgreSQL (orders/s, with customers)',
@@ -155,13 +137,9 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
       options.showProgress,
       `masked GET /v1/orders/:id over HTTP for ${options.seconds} s (PostgreSQL, server in its own process)`,
     );
-    const runtime = await testRuntime(pgDb, {}, keyring);
-    const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['orders:read'] })).key;
-    const server = await startBenchServer({
-      CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      CORDON_KEYRING: keyringPath,
-      CORDON_DATA_DIR: dir,
-    });
+    const runtime = await testRuntime(pgDb, {}, bench.keyring);
+    const key = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench', scopes: ['orders:read'] })).key;
+    const server = await startBenchServer(bench.env);
     try {
       const reads = await maskedReads(
         server.url,
@@ -193,10 +171,12 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
       });
     } finally {
       await server.stop();
+      await bench.close();
     }
-    await disposeDatabase(pgDb);
   }
 
+  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
+  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
   try {
     progress(options.showProgress, `importing ${shop.orders.length} orders into PGlite (on disk)`);
     const lite = await openDatabase({ dataDir: join(dir, 'pgdata') });

@@ -1,27 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { RequestContext } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
-import {
-  type Database,
-  disposeDatabase,
-  newKeyring,
-  openDatabase,
-  TEST_DATABASE_URL,
-  writeKeyringFile,
-} from '@cordon/storage';
 import { sql } from 'kysely';
-import { startBenchServer } from './bench-server';
+import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
-
-const ctx: RequestContext = {
-  actor: { type: 'system', id: 'bench', role: 'operator' },
-  scopes: ['admin'],
-  requestId: 'bench',
-  clientAddress: '127.0.0.1',
-};
 
 export interface WatchBenchOptions {
   /** Departed accounts probed, one after another: each probe is one event and one expected alert. */
@@ -47,21 +28,12 @@ export async function watchBench(options: WatchBenchOptions): Promise<Figure[]> 
     progress(options.showProgress, 'watch lag suite skipped: it measures PostgreSQL only');
     return [];
   }
-  const dir = mkdtempSync(join(tmpdir(), 'cordon-bench-'));
-  const keyringPath = join(dir, 'keyring.json');
-  const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
-  writeKeyringFile(keyringPath, keyring);
-  const schema = `cordon_bench_${Date.now().toString(36)}`;
-  const pgDb: Database = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 2 });
+  const bench = await openBenchDatabase();
   try {
-    const runtime = await testRuntime(pgDb, {}, keyring);
-    const key = (await runtime.apiKeys.create(ctx, { name: 'bench', scopes: ['admin'] })).key;
+    const runtime = await testRuntime(bench.db, {}, bench.keyring);
+    const key = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench', scopes: ['admin'] })).key;
     await runtime.close();
-    const server = await startBenchServer({
-      CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      CORDON_KEYRING: keyringPath,
-      CORDON_DATA_DIR: dir,
-    });
+    const server = await startBenchServer(bench.env);
     const post = async (path: string, body: unknown) => {
       const r = await fetch(`${server.url}${path}`, {
         method: 'POST',
@@ -123,7 +95,7 @@ export async function watchBench(options: WatchBenchOptions): Promise<Figure[]> 
         const posted = performance.now();
         for (;;) {
           const found = await sql<{ n: number }>`select count(*)::int as n from security_alerts
-            where kind = 'watch' and staff_id = ${who}`.execute(pgDb.db);
+            where kind = 'watch' and staff_id = ${who}`.execute(bench.db.db);
           if ((found.rows[0]?.n ?? 0) > 0) break;
           if (performance.now() - posted > 10_000)
             throw new Error(`watch bench: no alert for ${who} in 10 s`);
@@ -155,7 +127,6 @@ export async function watchBench(options: WatchBenchOptions): Promise<Figure[]> 
       await server.stop();
     }
   } finally {
-    await disposeDatabase(pgDb);
-    rmSync(dir, { recursive: true, force: true });
+    await bench.close();
   }
 }
