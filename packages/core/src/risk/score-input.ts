@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { CordonError } from '../shared/errors';
-import { type OrderInput, orderSchema, parseOrder, toValidationError } from '../vault/interchange';
+import {
+  locationPrefix,
+  type OrderInput,
+  orderSchema,
+  parseOrder,
+  toValidationError,
+} from '../vault/interchange';
 import { riskContextSchema } from './promotion';
 import type { ScoreRequest } from './risk.engine';
 
@@ -48,16 +54,14 @@ export function parseScoreItem(item: unknown, where: Where = {}, extraFieldsAllo
   const raw = parsed.data;
   const order = parseScoredOrder(raw.order, where);
   if (raw.context === undefined) {
-    const at =
-      where.line !== undefined
-        ? `line ${where.line}: `
-        : where.index !== undefined
-          ? `item ${where.index}: `
-          : '';
-    throw new CordonError('CORDON_ERR_VALIDATION', `${at}context: required (at least its account).`, {
-      ...where,
-      field: 'context',
-    });
+    throw new CordonError(
+      'CORDON_ERR_VALIDATION',
+      `${locationPrefix(where)}context: required (at least its account).`,
+      {
+        ...where,
+        field: 'context',
+      },
+    );
   }
   const context = parsePart(riskContextSchema, raw.context, 'context', where);
   return { order, context };

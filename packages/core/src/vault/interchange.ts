@@ -92,6 +92,12 @@ export const orderSchema = z.strictObject({
 });
 export type OrderInput = z.infer<typeof orderSchema>;
 
+/** `line N: ` or `item N: ` (or nothing) in front of a validation message, naming where the input was. */
+export function locationPrefix(where: { line?: number; index?: number }): string {
+  if (where.line !== undefined) return `line ${where.line}: `;
+  return where.index !== undefined ? `item ${where.index}: ` : '';
+}
+
 /** Turns the first schema issue into a catalog error naming the field (and line, when given) — never the value. */
 export function toValidationError(
   error: z.ZodError,
@@ -99,12 +105,7 @@ export function toValidationError(
 ): CordonError {
   const issue = error.issues[0];
   const field = issue ? issue.path.map(String).join('.') : '';
-  const at =
-    where.line !== undefined
-      ? `line ${where.line}: `
-      : where.index !== undefined
-        ? `item ${where.index}: `
-        : '';
+  const at = locationPrefix(where);
   if (issue?.code === 'unrecognized_keys') {
     // A key is caller data too (a mis-built file can put a phone number in a key), so only
     // identifier-like names are echoed.
@@ -153,12 +154,7 @@ export function parseOrder(input: unknown, where: { line?: number; index?: numbe
   const order = result.data;
   const sumCents = order.items.reduce((s, i) => s + Math.round(i.price * 100) * i.qty, 0);
   if (Math.round(order.total * 100) > sumCents) {
-    const at =
-      where.line !== undefined
-        ? `line ${where.line}: `
-        : where.index !== undefined
-          ? `item ${where.index}: `
-          : '';
+    const at = locationPrefix(where);
     throw new CordonError('CORDON_ERR_VALIDATION', `${at}total is larger than the sum of the items.`, {
       ...where,
       field: 'total',
