@@ -95,6 +95,7 @@
  *   `status` is `created`, unpaid). Some buy the mispriced SKU in its window (1–2 units).
  */
 import { generateAddress, pickCity, roadName } from './address.generator';
+import { apportion } from './apportion';
 import { CATALOG, CATEGORIES, type Category, COUPONS } from './catalog.data';
 import { BROADBAND_BLOCKS, MOBILE_BLOCKS } from './network.data';
 import { generateMobile, generateName, uniqueMobile } from './people.generator';
@@ -300,22 +301,6 @@ function receiverAt(name: string, phone: string, address: Address): Receiver {
     district: address.district,
     street: address.street,
   };
-}
-
-/** Largest-remainder split of `total` into integer parts proportional to `weights`. */
-function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const exact = weights.map((w) => (sum > 0 ? (total * w) / sum : 0));
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const order = exact.map((v, index) => ({ index, rest: v - Math.floor(v) }));
-  order.sort((a, b) => b.rest - a.rest || a.index - b.index);
-  for (const { index } of order) {
-    if (left <= 0) break;
-    parts[index] = (parts[index] ?? 0) + 1;
-    left -= 1;
-  }
-  return parts;
 }
 
 /** Validated options with defaults. */

@@ -14,6 +14,7 @@
  * - Money is computed in integer fen and written in yuan, so totals are exact.
  */
 import { type CityChoice, citiesOf, generateAddress, pickCity, randomRegionCode } from './address.generator';
+import { apportion } from './apportion';
 import { CATALOG, CATEGORIES, type Category, COUPONS, type Coupon, type Product } from './catalog.data';
 import { BROADBAND_BLOCKS, MOBILE_BLOCKS } from './network.data';
 import {
@@ -283,22 +284,6 @@ function base64url(random: Random, length: number): string {
   let out = '';
   for (let i = 0; i < length; i += 1) out += BASE64URL.charAt(random.int(0, 63));
   return out;
-}
-
-/** Largest-remainder split of `total` into integer parts proportional to `weights`. */
-function apportion(total: number, weights: readonly number[]): number[] {
-  const sum = weights.reduce((a, b) => a + b, 0);
-  const exact = weights.map((w) => (sum > 0 ? (total * w) / sum : 0));
-  const parts = exact.map(Math.floor);
-  let left = total - parts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((value, index) => ({ index, rest: value - Math.floor(value) }));
-  byRemainder.sort((a, b) => b.rest - a.rest || a.index - b.index);
-  for (const { index } of byRemainder) {
-    if (left <= 0) break;
-    parts[index] = (parts[index] ?? 0) + 1;
-    left -= 1;
-  }
-  return parts;
 }
 
 /**
