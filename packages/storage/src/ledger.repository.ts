@@ -128,32 +128,28 @@ export class KyselyLedgerRepository implements LedgerRepository {
     return { size: appender.size, rootHash: appender.root() };
   }
 
-  async entries(from: number, to: number): Promise<StoredEntry[]> {
-    const rows = await this.db
-      .selectFrom('ledger_entries')
-      .select(['seq', 'leaf_hash', 'body', 'time'])
-      .where('seq', '>=', from)
-      .where('seq', '<', to)
-      .orderBy('seq')
-      .execute();
-    return rows.map((r) => ({
-      seq: Number(r.seq),
-      leafHash: buf(r.leaf_hash),
-      body: r.body ? buf(r.body) : null,
-      time: r.time,
-    }));
+  entries(from: number, to: number): Promise<StoredEntry[]> {
+    return this.storedEntries(from, to, undefined);
   }
 
   async entriesWithActions(from: number, to: number, actions: readonly string[]): Promise<StoredEntry[]> {
     if (actions.length === 0) return [];
-    const rows = await this.db
+    return this.storedEntries(from, to, actions);
+  }
+
+  /** Entries with seq in [from, to), in order; only the given actions when `actions` is set. */
+  private async storedEntries(
+    from: number,
+    to: number,
+    actions: readonly string[] | undefined,
+  ): Promise<StoredEntry[]> {
+    let q = this.db
       .selectFrom('ledger_entries')
       .select(['seq', 'leaf_hash', 'body', 'time'])
       .where('seq', '>=', from)
-      .where('seq', '<', to)
-      .where('action', 'in', [...actions])
-      .orderBy('seq')
-      .execute();
+      .where('seq', '<', to);
+    if (actions) q = q.where('action', 'in', [...actions]);
+    const rows = await q.orderBy('seq').execute();
     return rows.map((r) => ({
       seq: Number(r.seq),
       leafHash: buf(r.leaf_hash),
