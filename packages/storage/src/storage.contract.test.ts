@@ -400,14 +400,17 @@ for (const backend of await testDatabases()) {
             await sql<{ n: number }>`select count(*)::int as n from pg_locks
               where locktype = 'advisory' and pid = pg_backend_pid() and classid = 72616402`.execute(db)
           ).rows[0]?.n;
-        await database.db.transaction().execute(async (tx) => {
-          const repos = repositoriesFor(tx);
-          await repos.access.lockStaff(['b', 'a', 'c', 'a']);
-          expect(await held(tx)).toBe(3);
-          await repos.access.lockStaff(['a']);
-          expect(await held(tx)).toBe(3);
+        // One connection throughout, so the last check looks at the same session the locks were in.
+        await database.db.connection().execute(async (conn) => {
+          await conn.transaction().execute(async (tx) => {
+            const repos = repositoriesFor(tx);
+            await repos.access.lockStaff(['b', 'a', 'c', 'a']);
+            expect(await held(tx)).toBe(3);
+            await repos.access.lockStaff(['a']);
+            expect(await held(tx)).toBe(3);
+          });
+          expect(await held(conn)).toBe(0);
         });
-        expect(await held(database.db)).toBe(0);
       });
     });
 
