@@ -84,6 +84,16 @@ export class KyselyAccessRepository implements AccessRepository {
   }
 
   async policyFacts(query: PolicyFactsQuery, now: Date): Promise<PolicyFactRows> {
+    const asked =
+      query.ticketIds.length +
+      query.openTicketPairs.length +
+      query.orderIds.length +
+      query.counters.length +
+      query.holds.length;
+    // Nothing to look up (an approval, a system actor): no round trip, like the single-table reads.
+    if (asked === 0) {
+      return { tickets: [], openTickets: [], deliveries: [], merchantOrders: [], counters: [], holds: [] };
+    }
     const dayAgo = new Date(now.getTime() - 86_400_000);
     const minuteAgo = new Date(now.getTime() - 60_000);
     // One round trip: each kind of fact is a json_agg sub-select (rows keep their column names and

@@ -146,13 +146,6 @@ export class KyselyUnitOfWork implements UnitOfWork {
     return result;
   }
 
-  async runRecorded<T>(
-    fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
-  ): Promise<{ result: T; appended: LedgerEntry[] }> {
-    const { result, entries } = await this.run(fn);
-    return { result, appended: await this.append(entries) };
-  }
-
   private append(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
     if (entries.length === 0) return Promise.resolve([]);
     return new Promise<LedgerEntry[]>((resolve, reject) => {

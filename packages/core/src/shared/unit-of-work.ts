@@ -1,6 +1,6 @@
 import type { AccessRepository, AssignmentRepository, StaffRepository } from '../access/access.ports';
 import type { ApiKeyRepository } from '../access/apikey.ports';
-import type { LedgerEntry, LedgerEntryInput } from '../ledger/entry';
+import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
 import type { RiskRepository } from '../risk/risk.ports';
 import type { TraceRepository } from '../trace/trace.ports';
@@ -41,14 +41,4 @@ export interface UnitOfWork {
    * one append transaction among concurrent reads (group commit), so a read must not write.
    */
   recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T>;
-  /**
-   * Runs `fn` in its own transaction (its writes — counters, grants — commit), then appends the
-   * entries it returns in the next group-commit transaction, and answers once they have committed,
-   * with the entries as appended (their sequence numbers). The caller releases nothing before this
-   * resolves, so nothing leaves without its entry; if the append fails, the writes stand (fail
-   * closed: a quota consumed, nothing shown) and the call fails (ADR 0011).
-   */
-  runRecorded<T>(
-    fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>,
-  ): Promise<{ result: T; appended: LedgerEntry[] }>;
 }
