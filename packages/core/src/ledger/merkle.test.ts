@@ -664,6 +664,28 @@ describe('MerkleAppender', () => {
     }
   });
 
+  it('appendData(bytes) reports the same nodes and roots as append(leafHash(bytes)), at any entry size', () => {
+    const data = Array.from(
+      { length: 70 },
+      (_, i) => Buffer.alloc(i % 7 === 3 ? 3000 : i, i), // 3,000-byte entries take the path past the leaf scratch
+    );
+    const byHash = new MerkleAppender();
+    const byData = new MerkleAppender();
+    for (const bytes of data) {
+      const expected = appendCollecting(byHash, leafHash(bytes));
+      const seen: MerkleNode[] = [];
+      const index = byData.appendData(bytes, (level, i, hash) => {
+        seen.push({ level, index: i, hash });
+        hash.fill(0xee); // sink hashes are the caller's copies: scribbling on them changes nothing
+      });
+      expect(index).toBe(expected.index);
+      expect(seen.map((n) => [n.level, n.index])).toEqual(expected.newNodes.map((n) => [n.level, n.index]));
+      expect(byData.root()).toEqual(byHash.root());
+      expect(byData.frontier()).toEqual(byHash.frontier());
+    }
+    expect(byData.root()).toEqual(naiveMth(data.map((d) => leafHash(d))));
+  });
+
   it('hands out frontier copies and refuses inconsistent state or non-hash leaves', () => {
     const appender = new MerkleAppender();
     for (const leaf of leaves.slice(0, 5)) appender.append(leaf);
