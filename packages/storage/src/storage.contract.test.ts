@@ -274,6 +274,58 @@ for (const backend of await testDatabases()) {
       expect(dump).not.toContain('139-8765-4321');
     });
 
+    it('carries bytea both ways byte for byte (PGlite through its hex codec override)', async () => {
+      const every = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      const cases = [
+        Buffer.alloc(0),
+        Buffer.from([0]),
+        every,
+        Buffer.concat([every, Buffer.from(every).reverse()]),
+      ];
+      for (const value of cases) {
+        // A view into a larger buffer: the codec must honour its offset and length.
+        const view = Buffer.concat([Buffer.from([9, 9]), value, Buffer.from([9])]).subarray(
+          2,
+          2 + value.length,
+        );
+        const r = await sql<{
+          b: Uint8Array;
+          n: number;
+        }>`select ${view}::bytea as b, length(${value}::bytea)::int as n`.execute(database.db);
+        expect(r.rows[0]?.n).toBe(value.length);
+        expect(Buffer.from(r.rows[0]?.b ?? []).equals(value)).toBe(true);
+      }
+    });
+
+    it('stores batches whose byte columns are packed into one parameter each, nulls included', async () => {
+      // Every third customer has no email and no ID number: null offsets in the packed columns.
+      const many = Array.from({ length: 30 }, (_, i) => ({
+        ...(customerFixtures[0] as object),
+        id: `P${i}`,
+        phone: `1381234${String(i).padStart(4, '0')}`,
+        ...(i % 3 === 0 ? { email: undefined, idNumber: undefined } : {}),
+      }));
+      await runtime.vault.ingestCustomers(ctx, JSON.parse(JSON.stringify(many)));
+      await runtime.vault.ingestOrders(
+        ctx,
+        many.map((c, i) => orderFixture(`PO${i}`, (c as { id: string }).id)),
+      );
+      for (const i of [0, 1, 2, 17, 29]) {
+        const c = await runtime.vault.getCustomer(ctx, `P${i}`);
+        expect(c.name).toMatch(/\*/);
+        expect(c.email === null).toBe(i % 3 === 0);
+        const o = await runtime.vault.getOrder(ctx, `PO${i}`);
+        expect(o.customerId).toBe(`P${i}`);
+        expect(o.receiver.phone).toMatch(/^\d{3}\*{4}\d{4}$/);
+      }
+      const raw = await sql<{ id: string; email: Uint8Array | null; name: Uint8Array }>`
+        select id, email_ct as email, name_ct as name from customers where id like 'P%' order by id`.execute(
+        database.db,
+      );
+      expect(raw.rows.filter((r) => r.email === null)).toHaveLength(10);
+      expect(new Set(raw.rows.map((r) => Buffer.from(r.name).toString('hex'))).size).toBe(30);
+    });
+
     describe('policy facts (one statement for a batch of decisions)', () => {
       it('answers every kind of fact, with dates as Dates and counters in the order asked', async () => {
         const repos = repositoriesFor(database.db);
