@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
+  decodeEntry,
   encodeEntry,
   InMemoryMerkleTree,
   type LedgerEntry,
@@ -13,6 +14,7 @@ import { testRuntime } from '@cordon/server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
+import { KyselyLedgerRepository } from './ledger.repository';
 import { disposeDatabase, resetDatabase, TEST_DATABASE_URL, testDatabases } from './testing/test-databases';
 
 const ctx: RequestContext = {
@@ -192,6 +194,60 @@ for (const backend of await testDatabases()) {
       expect(await runtime.uow.run((repos) => repos.ledger.size())).toBe(3);
       const [next] = await runtime.uow.run((repos) => repos.ledger.append(entries(1, 3)));
       expect(next?.seq).toBe(3);
+    });
+
+    it('appends in one statement only on the head the caller remembers; a moved head writes nothing', async () => {
+      await appendAll(5);
+      const ledger = new KyselyLedgerRepository(database.db);
+      const remembered = await ledger.storedHead();
+      expect(remembered.size).toBe(5);
+      await appendAll(2); // another writer moves the head to 7
+      expect(await ledger.appendIfHead(entries(3, 100), remembered)).toBeUndefined();
+      // Right size, wrong frontier (a restored or rewritten log): refused as well.
+      const current = await ledger.storedHead();
+      const forged = { size: current.size, frontier: Buffer.from(current.frontier).fill(7, 0, 1) };
+      expect(await ledger.appendIfHead(entries(3, 100), forged)).toBeUndefined();
+      expect(await runtime.uow.run((repos) => repos.ledger.size())).toBe(7);
+      expect(await sql`select 1 from ledger_entries where seq >= 7`.execute(database.db)).toMatchObject({
+        rows: [],
+      });
+
+      const written = await ledger.appendIfHead(entries(3, 7), current);
+      expect(written?.entries.map((e) => e.seq)).toEqual([7, 8, 9]);
+      expect(written?.head).toEqual(await ledger.storedHead());
+      const again = await ledger.appendIfHead(entries(1, 10), written?.head ?? current);
+      expect(again?.entries.map((e) => e.seq)).toEqual([10]);
+      const stored = await runtime.uow.run((repos) => repos.ledger.entries(0, 11));
+      const mem = InMemoryMerkleTree.fromLeafHashes(stored.map((e) => e.leafHash));
+      expect(await runtime.uow.run((repos) => repos.ledger.head())).toEqual({ size: 11, rootHash: mem.root() });
+      await runtime.ledger.checkpoint();
+      expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 11, problems: [] });
+    });
+
+    it('recorded reads and transactional appends interleave into one gap-free, verifiable log', async () => {
+      // Recorded reads group-commit on the head their last group left; the transactional appends in
+      // between move it, so groups keep finding a stale head and must fall back without losing or
+      // doubling an entry.
+      const reads = Array.from({ length: 40 }, (_, i) =>
+        runtime.uow.recorded(async () => ({ result: i, entries: entries(1, 1000 + i) })),
+      );
+      const writes = Array.from({ length: 8 }, (_, i) =>
+        runtime.uow.run((repos) => repos.ledger.append(entries(2, 2000 + 2 * i))),
+      );
+      expect(await Promise.all(reads)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      await Promise.all(writes);
+      const more = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          runtime.uow.recorded(async () => ({ result: i, entries: entries(1, 3000 + i) })),
+        ),
+      );
+      expect(more).toHaveLength(5);
+      const stored = await runtime.uow.run((repos) => repos.ledger.entries(0, 61));
+      expect(stored.map((e) => e.seq)).toEqual(Array.from({ length: 61 }, (_, i) => i));
+      const ids = stored.map((e) => decodeEntry(e.body ?? Buffer.alloc(0)).requestId);
+      expect(new Set(ids).size).toBe(61);
+      await runtime.ledger.checkpoint();
+      expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 61, problems: [] });
     });
 
     it('verifies an untouched log', async () => {

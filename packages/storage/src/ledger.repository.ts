@@ -4,7 +4,6 @@ import {
   type LedgerEntry,
   type LedgerEntryInput,
   type LedgerRepository,
-  leafHash,
   MerkleAppender,
   type StoredCheckpoint,
   type StoredCosignature,
@@ -27,6 +26,33 @@ function splitFrontier(bytes: Buffer): Buffer[] {
   return out;
 }
 
+/** The log's head as stored: its size and its frontier (the 32-byte hashes, concatenated). */
+export interface LedgerHead {
+  size: number;
+  frontier: Buffer;
+}
+
+interface PreparedEntries {
+  inputs: readonly LedgerEntryInput[];
+  encoders: Array<(seq: number) => Buffer>;
+  actors: string[];
+  actions: string[];
+  customers: string[];
+  times: string[];
+}
+
+/** Everything about a batch of entries that does not depend on where in the log they land. */
+function prepareEntries(inputs: readonly LedgerEntryInput[]): PreparedEntries {
+  return {
+    inputs,
+    encoders: inputs.map((input) => entryEncoder(input)),
+    actors: inputs.map((input) => input.actor.id),
+    actions: inputs.map((input) => input.action),
+    customers: inputs.map((input) => pgTextArray(input.customerIds)),
+    times: inputs.map((input) => input.time.toISOString()),
+  };
+}
+
 /**
  * The Merkle log in PostgreSQL/PGlite. `append` locks the single head row (the log's sequencer), so
  * any number of processes produce one gap-free sequence and one tree; the lock is held only until the
@@ -36,18 +62,67 @@ export class KyselyLedgerRepository implements LedgerRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
   async append(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
-    if (inputs.length === 0) return [];
+    return (await this.appendLocked(inputs)).entries;
+  }
+
+  /** `append`, also answering the head it left (the caller's transaction holds the head row until it ends). */
+  async appendLocked(
+    inputs: readonly LedgerEntryInput[],
+  ): Promise<{ entries: LedgerEntry[]; head: LedgerHead }> {
+    if (inputs.length === 0) return { entries: [], head: await this.storedHead() };
     // Everything that does not depend on the sequence number is done before taking the lock.
-    const encoders = inputs.map((input) => entryEncoder(input));
-    const actors = inputs.map((input) => input.actor.id);
-    const actions = inputs.map((input) => input.action);
-    const customers = inputs.map((input) => pgTextArray(input.customerIds));
-    const times = inputs.map((input) => input.time.toISOString());
+    const prepared = prepareEntries(inputs);
     const head = await sql<{ size: number; frontier: Uint8Array }>`
       select size, frontier from ledger_head where id = 1 for update`.execute(this.db);
     const row = head.rows[0];
     if (!row) throw new Error('ledger head row missing: migrations did not run');
-    const appender = new MerkleAppender({ size: row.size, frontier: splitFrontier(buf(row.frontier)) });
+    const written = await this.write(prepared, { size: row.size, frontier: buf(row.frontier) }, false);
+    if (!written) throw new CordonError('CORDON_ERR_INTERNAL', 'The ledger append wrote nothing.');
+    return written;
+  }
+
+  /**
+   * Appends as ONE autocommit statement, on the condition that the log still has the head the caller
+   * remembers (`expected`, e.g. the head its own last append left): the head row is updated only
+   * where its size and frontier are the expected ones, and the entries and nodes are inserted only if that update
+   * happened. Returns the entries and the new head, or `undefined` (nothing written) when another
+   * writer moved the head; the caller then appends the locked way. Must not run inside a
+   * transaction that already appended (it would see its own head, not a stale one).
+   */
+  async appendIfHead(
+    inputs: readonly LedgerEntryInput[],
+    expected: LedgerHead,
+  ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
+    if (inputs.length === 0) return { entries: [], head: expected };
+    return this.write(prepareEntries(inputs), expected, true);
+  }
+
+  /** The head as stored (size and frontier), for `appendIfHead`. */
+  async storedHead(): Promise<LedgerHead> {
+    const r = await this.db
+      .selectFrom('ledger_head')
+      .select(['size', 'frontier'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    return { size: Number(r.size), frontier: buf(r.frontier) };
+  }
+
+  /**
+   * One statement writes the entries, the new nodes and the head: fewer round trips while the head
+   * is held, which is the log's serialized section. Bodies, leaf hashes and node hashes travel as
+   * three bytea parameters, which the driver sends in binary, and are cut apart with substring():
+   * no hex encoding in Node, no hex text to parse and decode in PostgreSQL (measured: the hex-text
+   * version spent most of its time outside the insert itself). With `conditional`, the head update
+   * comes first and gates the inserts (see `appendIfHead`); without it, the caller holds the head
+   * row lock and the head update checks that every row was written.
+   */
+  private async write(
+    prepared: PreparedEntries,
+    head: LedgerHead,
+    conditional: boolean,
+  ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
+    const { inputs, encoders, actors, actions, customers, times } = prepared;
+    const appender = new MerkleAppender({ size: head.size, frontier: splitFrontier(head.frontier) });
     const first = appender.size;
     const entries: LedgerEntry[] = [];
     const bodies: Buffer[] = [];
@@ -59,6 +134,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
     const nodeHashes: Buffer[] = [];
     let offset = 1; // SQL substring positions are 1-based
     const keepNode = (level: number, index: number, hash: Buffer) => {
+      if (level === 0) hash.copy(leaves, (index - first) * HASH);
       nodeLevels.push(level);
       nodeIdx.push(index);
       nodeHashes.push(hash);
@@ -66,39 +142,60 @@ export class KyselyLedgerRepository implements LedgerRepository {
     inputs.forEach((input, i) => {
       const seq = first + i;
       const body = (encoders[i] as (seq: number) => Buffer)(seq);
-      const leaf = leafHash(body);
-      leaf.copy(leaves, i * HASH);
-      appender.append(leaf, keepNode);
+      appender.appendData(body, keepNode);
       entries.push({ ...input, seq });
       bodies.push(body);
       bodyOffsets.push(offset);
       bodyLengths.push(body.length);
       offset += body.length;
     });
-    // One statement writes the entries, the new nodes and the head: fewer round trips while the
-    // head row is locked, which is the log's serialized section. Bodies, leaf hashes and node hashes
-    // travel as three bytea parameters, which the driver sends in binary, and are cut apart with
-    // substring(): no hex encoding in Node, no hex text to parse and decode in PostgreSQL (measured:
-    // the hex-text version spent most of its time outside the insert itself).
     const bodyBlob = Buffer.concat(bodies);
     const nodeBlob = Buffer.concat(nodeHashes);
     const frontier = Buffer.concat(appender.frontier());
-    const updated = await sql<{ size: number }>`
-      with new_entries as (
+    const next: LedgerHead = { size: appender.size, frontier };
+    const insertEntries = sql`
         insert into ledger_entries (seq, time, leaf_hash, body, actor_id, action, customer_ids)
         select ${first}::bigint + u.i - 1, u.time, substring(${leaves}::bytea from (u.i::int - 1) * 32 + 1 for 32),
                substring(${bodyBlob}::bytea from u.off for u.len), u.actor, u.action, u.customers::text[]
         from unnest(${times}::timestamptz[], ${bodyOffsets}::int[], ${bodyLengths}::int[],
                     ${actors}::text[], ${actions}::text[], ${customers}::text[])
-          with ordinality as u(time, off, len, actor, action, customers, i)
-        returning 1
-      ), new_nodes as (
+          with ordinality as u(time, off, len, actor, action, customers, i)`;
+    const insertNodes = sql`
         insert into ledger_nodes (level, idx, hash)
         select u.level, u.idx, substring(${nodeBlob}::bytea from (u.i::int - 1) * 32 + 1 for 32)
-        from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[]) with ordinality as u(level, idx, i)
+        from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[]) with ordinality as u(level, idx, i)`;
+    if (conditional) {
+      const result = await sql<{ size: number | null; written: number; nodes: number }>`
+        with moved as (
+          update ledger_head set size = ${next.size}, frontier = ${frontier}
+          where id = 1 and size = ${head.size} and frontier = ${head.frontier}
+          returning size
+        ), new_entries as (
+          ${insertEntries} where exists (select 1 from moved)
+          returning 1
+        ), new_nodes as (
+          ${insertNodes} where exists (select 1 from moved)
+          returning 1
+        )
+        select (select size from moved) as size, (select count(*) from new_entries)::int as written,
+          (select count(*) from new_nodes)::int as nodes`.execute(this.db);
+      const row = result.rows[0];
+      if (row?.size === null || row?.size === undefined) return undefined; // another writer moved the head
+      if (row.written !== inputs.length || row.nodes !== nodeLevels.length) {
+        // Unreachable: the inserts either write every row or fail the statement.
+        throw new CordonError('CORDON_ERR_INTERNAL', 'The ledger append did not write every entry and node.');
+      }
+      return { entries, head: next };
+    }
+    const updated = await sql<{ size: number }>`
+      with new_entries as (
+        ${insertEntries}
+        returning 1
+      ), new_nodes as (
+        ${insertNodes}
         returning 1
       )
-      update ledger_head set size = ${appender.size}, frontier = ${frontier}
+      update ledger_head set size = ${next.size}, frontier = ${frontier}
       where id = 1 and (select count(*) from new_entries) = ${inputs.length}
         and (select count(*) from new_nodes) = ${nodeLevels.length}
       returning size`.execute(this.db);
@@ -106,7 +203,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
       // Unreachable unless the tables were altered underneath; failing aborts the whole transaction.
       throw new CordonError('CORDON_ERR_INTERNAL', 'The ledger append did not write every entry and node.');
     }
-    return entries;
+    return { entries, head: next };
   }
 
   async size(): Promise<number> {
