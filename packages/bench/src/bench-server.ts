@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyringFile, RequestContext } from '@cordon/core';
@@ -57,6 +57,21 @@ export async function startBenchServer(
   throw new Error('the benchmark server did not start');
 }
 
+/** PostgreSQL's Unix socket directory on Debian and Ubuntu. */
+const SOCKET_DIR = '/var/run/postgresql';
+
+/**
+ * Where the suites find PostgreSQL: CORDON_BENCH_DATABASE_URL if set; else, when the server runs on
+ * this machine and CORDON_TEST_DATABASE_URL is not set, its Unix socket, as a same-host deployment
+ * would connect (measured: less CPU per query than TCP over loopback on both sides, fewer
+ * syscalls' worth of network stack); else the tests' URL.
+ */
+export const BENCH_DATABASE_URL =
+  process.env.CORDON_BENCH_DATABASE_URL ??
+  (process.env.CORDON_TEST_DATABASE_URL === undefined && existsSync(`${SOCKET_DIR}/.s.PGSQL.5432`)
+    ? `postgres://postgres@${encodeURIComponent(SOCKET_DIR)}/test`
+    : TEST_DATABASE_URL);
+
 /** The operator identity the suites use for in-process setup (API keys, canaries). */
 export const BENCH_CTX: RequestContext = {
   actor: { type: 'system', id: 'bench', role: 'operator' },
@@ -84,14 +99,14 @@ export async function openBenchDatabase(poolSize = 2): Promise<BenchDatabase> {
   const keyring = newKeyring(new Date(), 'bench.cordon/ledger');
   writeKeyringFile(keyringPath, keyring);
   const schema = `cordon_bench_${Date.now().toString(36)}`;
-  const db = await openDatabase({ databaseUrl: TEST_DATABASE_URL, schema, poolSize });
+  const db = await openDatabase({ databaseUrl: BENCH_DATABASE_URL, schema, poolSize });
   return {
     db,
     schema,
     dir,
     keyring,
     env: {
-      CORDON_DATABASE_URL: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      CORDON_DATABASE_URL: `${BENCH_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
       CORDON_KEYRING: keyringPath,
       CORDON_DATA_DIR: dir,
     },

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { accessBench } from './access.bench';
+import { BENCH_DATABASE_URL } from './bench-server';
 import { ledgerBench } from './ledger.bench';
 import { type Figure, formatFigure, passes } from './report';
 import { riskBench } from './risk.bench';
@@ -21,7 +22,7 @@ const { values } = parseArgs({
 });
 const showProgress = !values.json && !process.env.CI && Boolean(process.stderr.isTTY);
 const figures: Figure[] = [];
-const header = `cordon bench — node ${process.version}, ${new Date().toISOString()}`;
+const header = `cordon bench — node ${process.version}, ${new Date().toISOString()}, PostgreSQL at ${BENCH_DATABASE_URL.replace(/\/\/[^@/]*@/, '//')}`;
 if (!values.json) process.stdout.write(`${header}\n`);
 const print = (fs: Figure[]) => {
   figures.push(...fs);
