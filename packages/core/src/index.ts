@@ -34,6 +34,7 @@ export * from './shared/access-guard';
 export * from './shared/config';
 export * from './shared/context';
 export * from './shared/errors';
+export * from './shared/group-commit';
 export * from './shared/ports';
 export * from './shared/unit-of-work';
 export * from './testing/fixtures';

@@ -1,4 +1,10 @@
-import type { LedgerEntry, LedgerEntryInput, Repositories, UnitOfWork } from '@cordon/core';
+import {
+  GroupCommit,
+  type LedgerEntry,
+  type LedgerEntryInput,
+  type Repositories,
+  type UnitOfWork,
+} from '@cordon/core';
 import type { Kysely } from 'kysely';
 import { KyselyAccessRepository } from './access.repository';
 import { KyselyApiKeyRepository } from './apikey.repository';
@@ -74,12 +80,6 @@ class BatchLoader<T> {
   }
 }
 
-interface PendingAppend {
-  entries: LedgerEntryInput[];
-  resolve: (appended: LedgerEntry[]) => void;
-  reject: (error: unknown) => void;
-}
-
 /** Entries per group-commit transaction at most. */
 const MAX_GROUP_ENTRIES = 2000;
 
@@ -94,8 +94,11 @@ const MAX_GROUP_ENTRIES = 2000;
  * reads is retried alone so one failure never fails its neighbours.
  */
 export class KyselyUnitOfWork implements UnitOfWork {
-  private queue: PendingAppend[] = [];
-  private draining = false;
+  private readonly groups = new GroupCommit<LedgerEntryInput[], LedgerEntry[]>(
+    (items) => this.commitGroup(items),
+    (entries) => entries.length,
+    MAX_GROUP_ENTRIES,
+  );
   /** The head this process's last group commit left (see `appendGroup`). */
   private head: LedgerHead | undefined;
   private readonly ledger: KyselyLedgerRepository;
@@ -152,10 +155,22 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   private append(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
     if (entries.length === 0) return Promise.resolve([]);
-    return new Promise<LedgerEntry[]>((resolve, reject) => {
-      this.queue.push({ entries, resolve, reject });
-      if (!this.draining) void this.drain();
-    });
+    return this.groups.submit(entries);
+  }
+
+  /** One group: all its entries in one append, handed back to each read in order. */
+  private async commitGroup(items: LedgerEntryInput[][]): Promise<LedgerEntry[][]> {
+    try {
+      const appended = await this.appendGroup(items.flat());
+      let at = 0;
+      return items.map((entries) => {
+        at += entries.length;
+        return appended.slice(at - entries.length, at);
+      });
+    } catch (error) {
+      this.head = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -178,39 +193,5 @@ export class KyselyUnitOfWork implements UnitOfWork {
       .execute((tx) => new KyselyLedgerRepository(tx).appendLocked(entries));
     this.head = locked.head;
     return locked.entries;
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.queue.length > 0) {
-        let count = 0;
-        let take = 0;
-        while (take < this.queue.length && count < MAX_GROUP_ENTRIES) {
-          count += this.queue[take]?.entries.length ?? 0;
-          take += 1;
-        }
-        const group = this.queue.splice(0, take);
-        try {
-          const appended = await this.appendGroup(group.flatMap((g) => g.entries));
-          let at = 0;
-          for (const g of group) {
-            g.resolve(appended.slice(at, at + g.entries.length));
-            at += g.entries.length;
-          }
-        } catch {
-          this.head = undefined;
-          for (const g of group) {
-            try {
-              g.resolve(await this.run((repos) => repos.ledger.append(g.entries)));
-            } catch (error) {
-              g.reject(error);
-            }
-          }
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
   }
 }
