@@ -219,7 +219,10 @@ for (const backend of await testDatabases()) {
       expect(again?.entries.map((e) => e.seq)).toEqual([10]);
       const stored = await runtime.uow.run((repos) => repos.ledger.entries(0, 11));
       const mem = InMemoryMerkleTree.fromLeafHashes(stored.map((e) => e.leafHash));
-      expect(await runtime.uow.run((repos) => repos.ledger.head())).toEqual({ size: 11, rootHash: mem.root() });
+      expect(await runtime.uow.run((repos) => repos.ledger.head())).toEqual({
+        size: 11,
+        rootHash: mem.root(),
+      });
       await runtime.ledger.checkpoint();
       expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 11, problems: [] });
     });

@@ -14,7 +14,7 @@ interface Decisions {
  * next gathers. A failed batch is retried one request at a time so one bad request cannot fail others.
  */
 export class DecisionJournal {
-  private readonly groups: GroupCommit<Decisions, void>;
+  private readonly groups: GroupCommit<Decisions, undefined>;
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -27,8 +27,8 @@ export class DecisionJournal {
     );
   }
 
-  record(rows: RiskDecisionRow[], entries: LedgerEntryInput[]): Promise<void> {
-    return this.groups.submit({ rows, entries });
+  async record(rows: RiskDecisionRow[], entries: LedgerEntryInput[]): Promise<void> {
+    await this.groups.submit({ rows, entries });
   }
 
   /** Resolves when everything recorded so far has committed (or failed). */
@@ -36,7 +36,7 @@ export class DecisionJournal {
     return this.groups.drain();
   }
 
-  private async commit(batch: readonly Decisions[]): Promise<void[]> {
+  private async commit(batch: readonly Decisions[]): Promise<undefined[]> {
     // The same order scored twice in one batch keeps its latest decision (one row per order).
     const byOrder = new Map<string, RiskDecisionRow>();
     const entries: LedgerEntryInput[] = [];

@@ -52,7 +52,7 @@ export class GroupCommit<T, R> {
         const group = this.queue.splice(0, take);
         try {
           const results = await this.commit(group.map((g) => g.item));
-          group.forEach((g, i) => g.resolve(results[i] as R));
+          for (const [i, g] of group.entries()) g.resolve(results[i] as R);
         } catch (error) {
           if (group.length === 1) {
             group[0]?.reject(error);
