@@ -1,6 +1,7 @@
 import { type RateBaseline, rateSurprise, surpriseLevel } from './baseline';
-import { levelIncrement } from './finding';
+import { levelIncrement, makeFinding, peerRateComparison } from './finding';
 import { roundTo } from './robust-stats';
+import type { WatchDetail, WatchFinding, WatchReasonCode } from './watch-alert';
 import type { WatchConfig } from './watch-config';
 
 /** A flagged fraction of a staff-day, as the fraction detectors receive it. */
@@ -46,4 +47,33 @@ export function judgeFraction(
   if (weight <= 0) return null;
   const n = Math.max(input.seen, Math.round(b.typicalN), input.flagged);
   return { level, weight, surprise: roundTo(s, 2), expected: roundTo(b.rate * n, 2), n };
+}
+
+/**
+ * A fraction detector's finding: its message; the day's counts under the detector's own names,
+ * between the verdict's level and its expectation and surprise; and the peer comparison of the
+ * flagged share as `metric`.
+ */
+export function fractionFinding(
+  input: FractionInput,
+  v: FractionVerdict,
+  code: WatchReasonCode,
+  metric: string,
+  message: string,
+  counts: WatchDetail,
+): WatchFinding {
+  return makeFinding(
+    input.at,
+    code,
+    v.weight,
+    message,
+    { level: v.level, ...counts, expected: v.expected, surprise: v.surprise },
+    peerRateComparison(
+      input.group,
+      metric,
+      input.flagged / Math.max(v.n, 1),
+      input.baseline?.peerRate ?? null,
+      input.baseline?.peerMad ?? null,
+    ),
+  );
 }

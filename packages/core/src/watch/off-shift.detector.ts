@@ -1,5 +1,5 @@
-import { formatCount, makeFinding, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import type { ShiftSpec } from './shift-clock';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
@@ -56,25 +56,16 @@ export function detectOffShift(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'off_shift_access',
-    v.weight,
+    'off_shift_share',
     `${input.flagged} of ${input.seen} customers in this staff-day were touched outside the shift ${shift.start}-${shift.end} ${shift.tz}; about ${formatCount(v.expected)} expected (level ${v.level}).`,
     {
-      level: v.level,
       offShift: input.flagged,
       customers: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
       shift: `${shift.start}-${shift.end} ${shift.tz}`,
     },
-    peerRateComparison(
-      input.group,
-      'off_shift_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
   );
 }

@@ -1,5 +1,5 @@
-import { formatCount, makeFinding, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
 
@@ -85,25 +85,13 @@ export function detectSearchSweep(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'search_sweep',
-    v.weight,
+    'unfollowed_search_share',
     `${input.flagged} of ${input.seen} searches in this staff-day had no follow-up work within ${Math.round(cfg.followUpMs / 60_000)} minutes or before other customers were worked on; about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    {
-      level: v.level,
-      unfollowed: input.flagged,
-      searches: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
-    },
-    peerRateComparison(
-      input.group,
-      'unfollowed_search_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { unfollowed: input.flagged, searches: input.seen },
   );
 }
 
@@ -118,18 +106,12 @@ export function detectEnumeration(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'id_enumeration',
-    v.weight,
+    'adjacent_id_share',
     `${input.flagged} of ${input.seen} customer ids in this staff-day were adjacent to ids just touched (enumeration); about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    { level: v.level, adjacent: input.flagged, ids: input.seen, expected: v.expected, surprise: v.surprise },
-    peerRateComparison(
-      input.group,
-      'adjacent_id_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { adjacent: input.flagged, ids: input.seen },
   );
 }

@@ -1,6 +1,6 @@
 import { type CountBaseline, countThresholds, levelOf } from './baseline';
-import { formatCount, levelIncrement, makeFinding, peerComparison, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount, levelIncrement, makeFinding, peerComparison } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
 
@@ -71,25 +71,13 @@ export function detectSharedAccount(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg, 1);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'shared_account',
-    v.weight,
+    'new_session_share',
     `${input.flagged} of ${input.seen} customers in this staff-day were touched from a device new to this account on a network no other account uses; about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    {
-      level: v.level,
-      fromNewSessions: input.flagged,
-      customers: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
-    },
-    peerRateComparison(
-      input.group,
-      'new_session_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { fromNewSessions: input.flagged, customers: input.seen },
   );
 }
 

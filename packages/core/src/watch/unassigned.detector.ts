@@ -1,6 +1,6 @@
 import type { WatchEvent } from './event';
-import { formatCount, makeFinding, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
 import type { WatchContext } from './watch-context';
@@ -55,24 +55,12 @@ export function detectUnassigned(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'unassigned_access',
-    v.weight,
+    'unassigned_share',
     `${input.flagged} of ${input.seen} customers touched in this staff-day had no ticket or delivery of this person's; about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    {
-      level: v.level,
-      unassigned: input.flagged,
-      customers: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
-    },
-    peerRateComparison(
-      input.group,
-      'unassigned_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { unassigned: input.flagged, customers: input.seen },
   );
 }

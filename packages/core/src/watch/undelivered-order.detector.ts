@@ -1,7 +1,7 @@
 import { levelOf } from './baseline';
 import type { WatchEvent } from './event';
-import { formatCount, levelIncrement, makeFinding, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount, levelIncrement, makeFinding } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import { isAssigned } from './unassigned.detector';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
@@ -40,25 +40,13 @@ export function detectUndeliveredOrders(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'undelivered_orders',
-    v.weight,
+    'undelivered_unassigned_share',
     `${input.flagged} paid-but-undelivered orders were touched in this staff-day without a ticket or delivery of this person's (${input.seen} customers in all); about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    {
-      level: v.level,
-      orders: input.flagged,
-      customers: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
-    },
-    peerRateComparison(
-      input.group,
-      'undelivered_unassigned_share',
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { orders: input.flagged, customers: input.seen },
   );
 }
 

@@ -1,6 +1,6 @@
 import type { WatchEvent } from './event';
-import { formatCount, makeFinding, peerRateComparison } from './finding';
-import { type FractionInput, judgeFraction } from './fraction';
+import { formatCount } from './finding';
+import { type FractionInput, fractionFinding, judgeFraction } from './fraction';
 import type { WatchFinding } from './watch-alert';
 import type { WatchConfig } from './watch-config';
 
@@ -26,25 +26,12 @@ export function detectUnusualChannel(
 ): WatchFinding | null {
   const v = judgeFraction(input, previousLevel, cfg);
   if (!v) return null;
-  return makeFinding(
-    input.at,
+  return fractionFinding(
+    input,
+    v,
     'unusual_channel',
-    v.weight,
+    `share_via_${channel}`,
     `${input.flagged} of ${input.seen} customers in this staff-day were reached through ${channel}, a channel this person and their peers rarely use; about ${formatCount(v.expected)} expected (level ${v.level}).`,
-    {
-      level: v.level,
-      channel,
-      throughChannel: input.flagged,
-      customers: input.seen,
-      expected: v.expected,
-      surprise: v.surprise,
-    },
-    peerRateComparison(
-      input.group,
-      `share_via_${channel}`,
-      input.flagged / Math.max(v.n, 1),
-      input.baseline?.peerRate ?? null,
-      input.baseline?.peerMad ?? null,
-    ),
+    { channel, throughChannel: input.flagged, customers: input.seen },
   );
 }
