@@ -35,8 +35,9 @@ const BYTEA = 17;
 
 /**
  * bytea in and out of PGlite through Node's native hex codec. PGlite's own converters go byte by
- * byte in JavaScript (`toString(16).padStart(2, '0')` to send, `parseInt` per byte pair to read);
- * measured on the import, a 1,000-order batch spent more time there than in PostgreSQL itself.
+ * byte in JavaScript (`toString(16).padStart(2, '0')` to send, `parseInt` per byte pair to read).
+ * Measured on the PGlite import, paired runs: 2,991–3,174 orders/s with PGlite's converters,
+ * 3,381–3,863 with these; reads of ciphertexts and ledger hashes gain the same way.
  */
 const pgliteBytea = {
   serialize: (value: Uint8Array): string =>

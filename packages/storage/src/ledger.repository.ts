@@ -82,12 +82,12 @@ export class KyselyLedgerRepository implements LedgerRepository {
   }
 
   /**
-   * Appends as ONE autocommit statement, on the condition that the log still has the head the caller
-   * remembers (`expected`, e.g. the head its own last append left): the head row is updated only
-   * where its size and frontier are the expected ones, and the entries and nodes are inserted only if that update
-   * happened. Returns the entries and the new head, or `undefined` (nothing written) when another
-   * writer moved the head; the caller then appends the locked way. Must not run inside a
-   * transaction that already appended (it would see its own head, not a stale one).
+   * Appends as ONE autocommit statement, on the condition that the log still has the head the
+   * caller remembers (`expected`, e.g. the head its own last append left): the head row is updated
+   * only where its size and frontier are the expected ones, and the entries and nodes are inserted
+   * only if that update happened. Returns the entries and the new head, or `undefined` (nothing
+   * written) when another writer moved the head; the caller then appends the locked way. Meant for
+   * callers outside any transaction (group commits, ADR 0014): it commits on its own.
    */
   async appendIfHead(
     inputs: readonly LedgerEntryInput[],
