@@ -34,6 +34,29 @@ function run(events: WatchEvent[], staff = base.staff) {
   return replayWatch(merged(events), buildWatchContext({ staff, tickets: base.tickets }));
 }
 
+/**
+ * The alerts of one engine fed `events` straight through and of one restored from a JSON snapshot
+ * just before event `cut`, both flushing ten minutes behind every event.
+ */
+function straightAndResumed(
+  ctx: ReturnType<typeof buildWatchContext>,
+  events: readonly WatchEvent[],
+  cut: number,
+): { whole: WatchAlert[]; split: WatchAlert[] } {
+  expect(cut).toBeGreaterThan(0); // a cut that never comes would compare two straight runs
+  expect(cut).toBeLessThan(events.length);
+  const straight = new WatchEngine(ctx);
+  let resumed = new WatchEngine(ctx);
+  const whole: WatchAlert[] = [];
+  const split: WatchAlert[] = [];
+  events.forEach((e, i) => {
+    if (i === cut) resumed = WatchEngine.restore(ctx, JSON.parse(JSON.stringify(resumed.snapshot())));
+    whole.push(...straight.flush(e.ts - 600_000), ...straight.push(e));
+    split.push(...resumed.flush(e.ts - 600_000), ...resumed.push(e));
+  });
+  return { whole, split };
+}
+
 describe('WatchEngine on a synthetic support office (12 agents, 21 days)', () => {
   it('raises nothing on honest work', () => {
     const r = run(base.events);
@@ -357,16 +380,8 @@ describe('WatchEngine: search sweeps at a cold start', () => {
     const o = searchOffice(holiday);
     const events = merged(o.events, sweep(2, 10, 20));
     const ctx = buildWatchContext({ staff, tickets: o.tickets });
-    const straight = new WatchEngine(ctx);
-    let resumed = new WatchEngine(ctx);
-    const whole: WatchAlert[] = [];
-    const split: WatchAlert[] = [];
     const cut = events.findIndex((e) => e.ts >= at(2, 10.5));
-    events.forEach((e, i) => {
-      if (i === cut) resumed = WatchEngine.restore(ctx, JSON.parse(JSON.stringify(resumed.snapshot())));
-      whole.push(...straight.flush(e.ts - 600_000), ...straight.push(e));
-      split.push(...resumed.flush(e.ts - 600_000), ...resumed.push(e));
-    });
+    const { whole, split } = straightAndResumed(ctx, events, cut);
     expect(whole.length).toBeGreaterThan(0);
     expect(split).toEqual(whole);
   });
@@ -467,16 +482,8 @@ describe('WatchEngine: undelivered orders disclosed through a channel new to the
   it('continues the count of such orders exactly from a JSON snapshot', () => {
     const all = merged(events, pull('w1', 10, 4));
     const ctx = buildWatchContext({ staff: crew, orders });
-    const straight = new WatchEngine(ctx);
-    let resumed = new WatchEngine(ctx);
-    const whole: WatchAlert[] = [];
-    const split: WatchAlert[] = [];
     const cut = all.findIndex((e) => e.ts >= at(10, 9.03));
-    all.forEach((e, i) => {
-      if (i === cut) resumed = WatchEngine.restore(ctx, JSON.parse(JSON.stringify(resumed.snapshot())));
-      whole.push(...straight.flush(e.ts - 600_000), ...straight.push(e));
-      split.push(...resumed.flush(e.ts - 600_000), ...resumed.push(e));
-    });
+    const { whole, split } = straightAndResumed(ctx, all, cut);
     expect(whole.length).toBeGreaterThan(0);
     expect(split).toEqual(whole);
   });
