@@ -45,24 +45,20 @@ export async function watchBench(options: WatchBenchOptions): Promise<Figure[]> 
     let background: ReturnType<typeof setInterval> | undefined;
     try {
       const departedSince = new Date(Date.now() - 7 * 86_400_000).toISOString();
+      const agent = (id: string, name: string, status: 'active' | 'departed', since?: string) => ({
+        id,
+        name,
+        role: 'support_agent',
+        team: 'cs',
+        shift: allDay,
+        status,
+        ...(since ? { since } : {}),
+      });
       const staff = [
-        ...Array.from({ length: 40 }, (_, i) => ({
-          id: `a${i}`,
-          name: `Agent ${i}`,
-          role: 'support_agent',
-          team: 'cs',
-          shift: allDay,
-          status: 'active',
-        })),
-        ...Array.from({ length: options.probes }, (_, i) => ({
-          id: `gone${i}`,
-          name: `Former ${i}`,
-          role: 'support_agent',
-          team: 'cs',
-          shift: allDay,
-          status: 'departed',
-          since: departedSince,
-        })),
+        ...Array.from({ length: 40 }, (_, i) => agent(`a${i}`, `Agent ${i}`, 'active')),
+        ...Array.from({ length: options.probes }, (_, i) =>
+          agent(`gone${i}`, `Former ${i}`, 'departed', departedSince),
+        ),
       ];
       await post('/v1/staff', staff);
       // Ordinary work in ten batches a second, from the active staff.
