@@ -184,10 +184,6 @@ export class KyselyStaffRepository implements StaffRepository {
       .execute();
   }
 
-  async findToken(id: string): Promise<StaffTokenRow | undefined> {
-    return (await this.findTokenHolders([id]))[0]?.token;
-  }
-
   async findTokenHolder(
     id: string,
   ): Promise<{ token: StaffTokenRow; holder: StaffMember | undefined } | undefined> {

@@ -41,7 +41,6 @@ export interface StaffRepository {
   findCredentials(staffId: string): Promise<StaffCredentials | undefined>;
   saveCredentials(row: StaffCredentials): Promise<void>;
   insertToken(row: StaffTokenRow): Promise<void>;
-  findToken(id: string): Promise<StaffTokenRow | undefined>;
   /** Tokens with the person each belongs to (undefined if no longer in the directory), in one read. */
   findTokenHolders(
     ids: readonly string[],
