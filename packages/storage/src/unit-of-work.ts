@@ -80,7 +80,7 @@ class BatchLoader<T> {
   }
 }
 
-/** Entries per group-commit transaction at most. */
+/** Entries per group commit at most. */
 const MAX_GROUP_ENTRIES = 2000;
 
 /**
@@ -88,10 +88,10 @@ const MAX_GROUP_ENTRIES = 2000;
  * not at all.
  *
  * `recorded` serves reads: the read runs on the pool (reads change nothing, so they need no
- * transaction of their own and run in parallel), then its entries join the next group-commit
- * transaction, and the caller gets the result only after that transaction commits. If the entries
- * cannot be written the read fails and nothing is released (ADR 0002). If a group fails, each of its
- * reads is retried alone so one failure never fails its neighbours.
+ * transaction of their own and run in parallel), then its entries join the next group commit (one
+ * statement, ADR 0014), and the caller gets the result only after that has committed. If the
+ * entries cannot be written the read fails and nothing is released (ADR 0002). If a group fails,
+ * each of its reads is retried alone so one failure never fails its neighbours.
  */
 export class KyselyUnitOfWork implements UnitOfWork {
   private readonly groups = new GroupCommit<LedgerEntryInput[], LedgerEntry[]>(
