@@ -62,6 +62,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
   async append(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (inputs.length === 0) return []; // nothing to lock or read
     return (await this.appendLocked(inputs)).entries;
   }
 
