@@ -3,7 +3,7 @@ import { generateCustomers } from '@cordon/sim';
 import type { Database } from '@cordon/storage';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
+import { BENCH_CTX, cpuDuring, cpuFigures, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -219,7 +219,9 @@ export async function accessBench(options: AccessBenchOptions): Promise<Figure[]
         options.showProgress,
         `POST /v1/reveal for ${options.seconds} s, ${options.connections} connections over ${options.agents} agents (PostgreSQL, server in its own process)`,
       );
-      const load = await reveals(server.url, calls, options.connections, options.seconds, warm.ok);
+      const { result: load, ...cpu } = await cpuDuring([server.pid], () =>
+        reveals(server.url, calls, options.connections, options.seconds, warm.ok),
+      );
       // Every 200 must have committed its grant (and with it its ledger entry, same transaction).
       const committed = (await grants(pgDb)) - before;
       if (committed < load.ok) {
@@ -245,6 +247,8 @@ export async function accessBench(options: AccessBenchOptions): Promise<Figure[]
         unit: 'ms',
         target: { op: '<=', value: 25 },
       });
+      // CPU per granted reveal (the check below allows no denials, which would look cheaper).
+      figures.push(...cpuFigures('access', 'reveal', cpu, load.ok));
       figures.push({
         suite: 'access',
         name: 'POST /v1/reveal non-2xx or failed responses',

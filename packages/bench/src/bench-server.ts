@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyringFile, RequestContext } from '@cordon/core';
@@ -12,6 +12,7 @@ import {
   writeKeyringFile,
 } from '@cordon/storage';
 import { sql } from 'kysely';
+import type { Figure } from './report';
 
 /** The `cordon` entry point the benchmarks run as child processes. */
 export const CLI_MAIN = join(import.meta.dirname, '../../cli/src/main.ts');
@@ -29,7 +30,7 @@ export function profileFlags(): string[] {
  */
 export async function startBenchServer(
   env: Record<string, string>,
-): Promise<{ url: string; stop: () => Promise<void> }> {
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = 18_000 + Math.floor(Math.random() * 2000);
   const child = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', CLI_MAIN, 'serve'], {
     env: { ...process.env, ...env, CORDON_PORT: String(port), CORDON_LOG_LEVEL: 'silent' },
@@ -46,6 +47,7 @@ export async function startBenchServer(
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       return {
         url,
+        pid: child.pid ?? 0,
         stop: async () => {
           child.kill('SIGTERM');
           await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
@@ -116,4 +118,97 @@ export async function openBenchDatabase(poolSize = 2): Promise<BenchDatabase> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** User + system CPU seconds a process (all its threads) has used so far, from /proc; undefined without /proc. */
+export function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (which may hold spaces) start after its closing ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used so far by every PostgreSQL process on this machine; undefined if none is visible. */
+export function postgresCpuSeconds(): number | undefined {
+  let total = 0;
+  let seen = false;
+  for (const entry of readdirSync('/proc', { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
+    let comm: string;
+    try {
+      comm = readFileSync(`/proc/${entry.name}/comm`, 'utf8').trim();
+    } catch {
+      continue; // the process ended while we looked
+    }
+    if (comm !== 'postgres') continue;
+    const cpu = processCpuSeconds(Number(entry.name));
+    if (cpu !== undefined) {
+      total += cpu;
+      seen = true;
+    }
+  }
+  return seen ? total : undefined;
+}
+
+/**
+ * The CPU the given server processes and PostgreSQL spend while `work` runs. Divided by the work
+ * done, it gives a cost per operation that holds across this machine's speed phases far better than
+ * throughput does (which moved 2x between sessions on the same code).
+ */
+export async function cpuDuring<T>(
+  pids: readonly number[],
+  work: () => Promise<T>,
+): Promise<{ result: T; serverSeconds: number | undefined; postgresSeconds: number | undefined }> {
+  const servers = () => {
+    let total = 0;
+    for (const pid of pids) {
+      const cpu = processCpuSeconds(pid);
+      if (cpu === undefined) return undefined;
+      total += cpu;
+    }
+    return total;
+  };
+  const server0 = servers();
+  const pg0 = postgresCpuSeconds();
+  const result = await work();
+  const server1 = servers();
+  const pg1 = postgresCpuSeconds();
+  return {
+    result,
+    serverSeconds: server0 === undefined || server1 === undefined ? undefined : server1 - server0,
+    postgresSeconds: pg0 === undefined || pg1 === undefined ? undefined : pg1 - pg0,
+  };
+}
+
+/**
+ * Figures of CPU per operation (`  server CPU per <what>`, `  PostgreSQL CPU per <what>`), for the
+ * parts that could be measured.
+ */
+export function cpuFigures(
+  suite: string,
+  what: string,
+  cpu: { serverSeconds: number | undefined; postgresSeconds: number | undefined },
+  operations: number,
+): Figure[] {
+  const figures: Figure[] = [];
+  for (const [name, seconds] of [
+    ['server', cpu.serverSeconds],
+    ['PostgreSQL', cpu.postgresSeconds],
+  ] as const) {
+    if (seconds !== undefined && operations > 0)
+      figures.push({
+        suite,
+        name: `  ${name} CPU per ${what}`,
+        value: (seconds / operations) * 1e6,
+        unit: 'µs',
+      });
+  }
+  return figures;
 }

@@ -30,7 +30,7 @@ import { type Database, RedisRiskState } from '@cordon/storage';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { type RawBuilder, sql } from 'kysely';
-import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
+import { BENCH_CTX, cpuDuring, cpuFigures, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 import {
@@ -440,26 +440,34 @@ const decisionsLike = (database: Database, tag: string) =>
 async function measured(
   label: string,
   urls: readonly string[],
+  /** The server processes, whose CPU per decision is measured with PostgreSQL's. */
+  pids: readonly number[],
   key: string,
   templates: readonly BodyTemplate[],
   tag: string,
   options: RiskBenchOptions,
   database: Database,
-): Promise<{ load: Load; missing: number }> {
+): Promise<{ load: Load; missing: number; cpu: Figure[] }> {
   await scoreLoad(urls, key, new BodySource(templates, `w${tag}`), options.connections, 1);
   progress(
     options.showProgress,
     `POST /v1/risk/score for ${options.seconds} s, ${options.connections} connections, ${label}`,
   );
   const source = new BodySource(templates, tag);
-  const load = await scoreLoad(urls, key, source, options.connections, options.seconds);
+  const { result: load, ...cpu } = await cpuDuring(pids, () =>
+    scoreLoad(urls, key, source, options.connections, options.seconds),
+  );
   // The journal answers only after the decision and its ledger entry committed, so every 200 is stored.
   const stored = await decisionsLike(database, `${tag}`);
   progress(
     options.showProgress,
     `${load.ok} answered 200, ${stored} decisions stored (${source.issued} requests issued), p99 ${load.p99} ms`,
   );
-  return { load, missing: Math.max(0, load.ok - stored) };
+  return {
+    load,
+    missing: Math.max(0, load.ok - stored),
+    cpu: cpuFigures(SUITE, 'decision', cpu, load.ok),
+  };
 }
 
 /**
@@ -545,9 +553,10 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
       const server = await startBenchServer(env);
       stops.push(server.stop);
       await configure(server.url);
-      const { load, missing } = await measured(
+      const { load, missing, cpu } = await measured(
         'in-process state (PostgreSQL, server in its own process)',
         [server.url],
+        [server.pid],
         scorer,
         templates,
         `h${run}`,
@@ -567,6 +576,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
         },
         { suite: SUITE, name: '  closed-loop p50 (= connections ÷ throughput)', value: load.p50, unit: 'ms' },
         { suite: SUITE, name: '  closed-loop p99', value: load.p99, unit: 'ms' },
+        ...cpu,
         {
           suite: SUITE,
           name: '  offered 2,000/s: answered',
@@ -610,6 +620,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
       const one = await measured(
         'Redis state, 1 server process',
         [first.url],
+        [first.pid],
         scorer,
         templates,
         `a${run}`,
@@ -621,6 +632,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
       const two = await measured(
         'Redis state, 2 server processes (the second with CORDON_WATCH=off)',
         [first.url, second.url],
+        [first.pid, second.pid],
         scorer,
         templates,
         `b${run}`,
@@ -635,6 +647,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
           unit: 'decisions/s',
         },
         { suite: SUITE, name: '  1 process p99', value: one.load.p99, unit: 'ms' },
+        ...one.cpu,
         {
           suite: SUITE,
           name: `POST /v1/risk/score, Redis state, 2 processes, ${options.connections} connections`,
@@ -644,6 +657,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
           peer: { name: '1 process', value: one.load.rps },
         },
         { suite: SUITE, name: '  2 processes p99 (the slower process)', value: two.load.p99, unit: 'ms' },
+        ...two.cpu,
         {
           suite: SUITE,
           name: '  Redis runs: failed responses, or 200s not stored',

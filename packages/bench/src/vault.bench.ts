@@ -7,7 +7,7 @@ import { testRuntime } from '@cordon/server';
 import { generateShop } from '@cordon/sim';
 import { type Database, newKeyring, openDatabase } from '@cordon/storage';
 import autocannon from 'autocannon';
-import { BENCH_CTX, openBenchDatabase, startBenchServer } from './bench-server';
+import { BENCH_CTX, cpuDuring, cpuFigures, openBenchDatabase, startBenchServer } from './bench-server';
 import type { Figure } from './report';
 import { progress } from './report';
 
@@ -74,7 +74,7 @@ async function maskedReads(
   key: string,
   orderIds: string[],
   seconds: number,
-): Promise<{ rps: number; p99: number; errors: number }> {
+): Promise<{ rps: number; p99: number; ok: number; errors: number }> {
   let i = 0;
   const result = await autocannon({
     url,
@@ -96,7 +96,12 @@ async function maskedReads(
       `masked reads: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts; a sample answers ${sample.status} ${(await sample.text()).slice(0, 200)}\n`,
     );
   }
-  return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
+  return {
+    rps: result.requests.average,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    errors: result.errors + result.non2xx,
+  };
 }
 
 export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> {
@@ -141,11 +146,13 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
     const key = (await runtime.apiKeys.create(BENCH_CTX, { name: 'bench', scopes: ['orders:read'] })).key;
     const server = await startBenchServer(bench.env);
     try {
-      const reads = await maskedReads(
-        server.url,
-        key,
-        shop.orders.map((o) => o.id),
-        options.seconds,
+      const { result: reads, ...cpu } = await cpuDuring([server.pid], () =>
+        maskedReads(
+          server.url,
+          key,
+          shop.orders.map((o) => o.id),
+          options.seconds,
+        ),
       );
       figures.push({
         suite: 'vault',
@@ -162,6 +169,7 @@ export async function vaultBench(options: VaultBenchOptions): Promise<Figure[]> 
         unit: 'ms',
         target: { op: '<=', value: 20 },
       });
+      figures.push(...cpuFigures('vault', 'masked read', cpu, reads.ok));
       figures.push({
         suite: 'vault',
         name: 'masked GET non-2xx or failed responses',
