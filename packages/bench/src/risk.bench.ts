@@ -54,7 +54,7 @@ export interface RiskBenchOptions {
   seconds: number;
   /**
    * Concurrent HTTP connections of the load generator (closed loop), split across server processes.
-   * Decisions commit in groups (DecisionJournal), so more connections make larger groups and more
+   * Decisions commit in groups (UnitOfWork.journal), so more connections make larger groups and more
    * throughput, at the cost of latency (Little's law: mean latency = connections ÷ throughput).
    */
   connections: number;

@@ -19,7 +19,6 @@ export * from './ledger/ledger.service';
 export * from './ledger/merkle';
 export * from './ledger/signed-note';
 export * from './risk/backtest';
-export * from './risk/decision-journal';
 export * from './risk/features';
 export * from './risk/memory-risk-state';
 export * from './risk/promotion';

@@ -223,7 +223,7 @@ export async function bindRuntime(
     close: async () => {
       ledger.stop();
       await watcher.stop();
-      await risk.journal.drain();
+      await uow.drain();
       await riskState.close();
       await database.close();
     },

@@ -7,6 +7,7 @@ import {
   type LedgerEntry,
   leafHash,
   type RequestContext,
+  type RiskDecisionRow,
   verifyConsistency,
   verifyInclusion,
 } from '@cordon/core';
@@ -15,6 +16,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
 import { KyselyLedgerRepository } from './ledger.repository';
+import { decisionsUpsert } from './risk.repository';
 import { disposeDatabase, resetDatabase, TEST_DATABASE_URL, testDatabases } from './testing/test-databases';
 
 const ctx: RequestContext = {
@@ -37,6 +39,39 @@ function entries(n: number, offset = 0) {
     fields: ['phone'],
     requestId: `r${offset + i}`,
   }));
+}
+
+function decision(orderId: string, score: number): RiskDecisionRow {
+  const at = new Date(Date.UTC(2026, 10, 11, 0, 0, score));
+  return {
+    orderId,
+    account: `acct-${orderId}`,
+    customerId: `C-${orderId}`,
+    orderTime: at,
+    decidedAt: at,
+    decision: score >= 80 ? 'reject' : 'accept',
+    score,
+    reasons: [
+      { code: 'velocity', message: { zh: '下单过快', en: 'Ordering fast' }, evidence: { orders_1h: score } },
+    ],
+    rules: [{ id: 'velocity', version: 1, action: 'reject', mode: 'active', weight: score, result: 'hit' }],
+    rulesetVersion: 2,
+    requestedBy: 'apikey:k1',
+  };
+}
+
+/** The ledger entry that goes with a decision (as the risk service writes it). */
+function decisionEntry(row: RiskDecisionRow) {
+  return {
+    time: row.decidedAt,
+    actor: { type: 'apikey' as const, id: row.requestedBy, role: 'service' as const },
+    action: 'risk_decision' as const,
+    outcome: 'allowed' as const,
+    customerIds: [row.customerId],
+    orderIds: [row.orderId],
+    fields: [],
+    requestId: `score-${row.orderId}-${row.score}`,
+  };
 }
 
 function runWorker(url: string, schema: string, name: string, count: number, batch: number): Promise<void> {
@@ -251,6 +286,103 @@ for (const backend of await testDatabases()) {
       expect(new Set(ids).size).toBe(61);
       await runtime.ledger.checkpoint();
       expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 61, problems: [] });
+    });
+
+    describe('journal writes (risk decisions) in the group commit', () => {
+      const storedScores = async () =>
+        (
+          await sql<{ order_id: string; score: number }>`
+            select order_id, score from risk_decisions order by order_id`.execute(database.db)
+        ).rows.map((r) => `${r.order_id}:${r.score}`);
+      const decisionEntries = async () =>
+        (
+          await sql<{ n: number }>`
+            select count(*)::int as n from ledger_entries where action = 'risk_decision'`.execute(database.db)
+        ).rows[0]?.n;
+
+      it('commits each decision with its entry, sharing groups with recorded reads and surviving a moved head', async () => {
+        const rows = Array.from({ length: 12 }, (_, i) => decision(`J${String(i).padStart(2, '0')}`, i));
+        const journaled = rows.map((row) =>
+          runtime.uow.journal({ riskDecisions: [row] }, [decisionEntry(row)]),
+        );
+        const reads = Array.from({ length: 6 }, (_, i) =>
+          runtime.uow.recorded(async () => ({ result: i, entries: entries(1, 500 + i) })),
+        );
+        // A transactional append in between moves the head, so some group must take the locked way.
+        const moved = runtime.uow.run((repos) => repos.ledger.append(entries(2, 700)));
+        await Promise.all([...journaled, ...reads, moved]);
+        await runtime.uow.journal({ riskDecisions: [decision('J99', 5)] }, [
+          decisionEntry(decision('J99', 5)),
+        ]);
+
+        expect(await storedScores()).toEqual([...rows.map((r) => `${r.orderId}:${r.score}`), 'J99:5']);
+        expect(await decisionEntries()).toBe(13);
+        expect(await runtime.uow.run((repos) => repos.risk.findDecision('J03'))).toEqual(rows[3]);
+        const size = await runtime.uow.run((repos) => repos.ledger.size());
+        expect(size).toBe(13 + 6 + 2);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size, problems: [] });
+      });
+
+      it('keeps the latest decision for an order decided twice in one group, and leaves reviewed ones as they were', async () => {
+        await runtime.uow.journal({ riskDecisions: [decision('R1', 90)] }, [
+          decisionEntry(decision('R1', 90)),
+        ]);
+        await runtime.uow.run((repos) =>
+          repos.risk.insertReview({
+            orderId: 'R1',
+            reviewer: 'staff:rita',
+            outcome: 'accept',
+            reason: 'Known office address',
+            decidedAt: new Date(Date.UTC(2026, 10, 11, 1)),
+          }),
+        );
+        await Promise.all([
+          runtime.uow.journal({ riskDecisions: [decision('D1', 10)] }, [decisionEntry(decision('D1', 10))]),
+          runtime.uow.journal({ riskDecisions: [decision('D1', 20)] }, [decisionEntry(decision('D1', 20))]),
+          runtime.uow.journal({ riskDecisions: [decision('R1', 95)] }, [decisionEntry(decision('R1', 95))]),
+        ]);
+        expect(await storedScores()).toEqual(['D1:20', 'R1:90']);
+        // Every scoring was ledgered, including the one that could not replace a reviewed decision.
+        expect(await decisionEntries()).toBe(4);
+      });
+
+      it('fails only the bad call of a group; nothing of it is written', async () => {
+        const bad = { ...decision('B1', 50), customerId: null as unknown as string }; // violates NOT NULL
+        const calls = [
+          runtime.uow.journal({ riskDecisions: [decision('G1', 1)] }, [decisionEntry(decision('G1', 1))]),
+          runtime.uow.journal({ riskDecisions: [bad] }, [decisionEntry(decision('B1', 50))]),
+          runtime.uow.journal({ riskDecisions: [decision('G2', 2)] }, [decisionEntry(decision('G2', 2))]),
+        ];
+        const settled = await Promise.allSettled(calls);
+        expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await storedScores()).toEqual(['G1:1', 'G2:2']);
+        expect(await decisionEntries()).toBe(2);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 2, problems: [] });
+      });
+
+      it('writes a conditional companion only when the append happens', async () => {
+        const ledger = new KyselyLedgerRepository(database.db);
+        const stale = await ledger.storedHead();
+        await appendAll(1);
+        const row = decision('S1', 7);
+        const refused = await ledger.appendIfHead([decisionEntry(row)], stale, (gate) =>
+          decisionsUpsert([row], gate),
+        );
+        expect(refused).toBeUndefined();
+        expect(await storedScores()).toEqual([]);
+        const written = await ledger.appendIfHead([decisionEntry(row)], await ledger.storedHead(), (gate) =>
+          decisionsUpsert([row], gate),
+        );
+        expect(written?.entries.map((e) => e.seq)).toEqual([1]);
+        expect(await storedScores()).toEqual(['S1:7']);
+        await expect(
+          ledger.appendIfHead([], stale, (gate) => decisionsUpsert([row], gate)),
+        ).rejects.toMatchObject({
+          code: 'CORDON_ERR_INTERNAL',
+        });
+      });
     });
 
     it('verifies an untouched log', async () => {

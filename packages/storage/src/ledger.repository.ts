@@ -9,7 +9,7 @@ import {
   type StoredCosignature,
   type StoredEntry,
 } from '@cordon/core';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { buf } from './database';
 import type { Schema } from './schema';
 
@@ -93,9 +93,18 @@ export class KyselyLedgerRepository implements LedgerRepository {
   async appendIfHead(
     inputs: readonly LedgerEntryInput[],
     expected: LedgerHead,
+    /**
+     * A data-modifying statement that must commit with the entries (e.g. the rows they record),
+     * built around `gate`, the condition "the append happens", which it must require of every row
+     * it writes. It runs in the same statement, so it commits with the entries or not at all.
+     */
+    also?: (gate: RawBuilder<unknown>) => RawBuilder<unknown>,
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
-    if (inputs.length === 0) return { entries: [], head: expected };
-    return this.write(prepareEntries(inputs), expected, true);
+    if (inputs.length === 0) {
+      if (also) throw new CordonError('CORDON_ERR_INTERNAL', 'A conditional write needs entries to go with.');
+      return { entries: [], head: expected };
+    }
+    return this.write(prepareEntries(inputs), expected, also ?? true);
   }
 
   /** The head as stored (size and frontier), for `appendIfHead`. */
@@ -120,7 +129,8 @@ export class KyselyLedgerRepository implements LedgerRepository {
   private async write(
     prepared: PreparedEntries,
     head: LedgerHead,
-    conditional: boolean,
+    /** `false`: the caller holds the head row; otherwise conditional on it, with an optional companion write. */
+    conditional: boolean | ((gate: RawBuilder<unknown>) => RawBuilder<unknown>),
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
     const { inputs, encoders, actors, actions, customers, times } = prepared;
     const appender = new MerkleAppender({ size: head.size, frontier: splitFrontier(head.frontier) });
@@ -166,18 +176,21 @@ export class KyselyLedgerRepository implements LedgerRepository {
         select u.level, u.idx, substring(${nodeBlob}::bytea from (u.i::int - 1) * 32 + 1 for 32)
         from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[]) with ordinality as u(level, idx, i)`;
     if (conditional) {
+      const gate = sql`exists (select 1 from moved)`;
+      // Data-modifying WITH clauses run once, to completion, whether or not anything reads them.
+      const companion = conditional === true ? sql`` : sql`, companion as (${conditional(gate)})`;
       const result = await sql<{ size: number | null; written: number; nodes: number }>`
         with moved as (
           update ledger_head set size = ${next.size}, frontier = ${frontier}
           where id = 1 and size = ${head.size} and frontier = ${head.frontier}
           returning size
         ), new_entries as (
-          ${insertEntries} where exists (select 1 from moved)
+          ${insertEntries} where ${gate}
           returning 1
         ), new_nodes as (
-          ${insertNodes} where exists (select 1 from moved)
+          ${insertNodes} where ${gate}
           returning 1
-        )
+        )${companion}
         select (select size from moved) as size, (select count(*) from new_entries)::int as written,
           (select count(*) from new_nodes)::int as nodes`.execute(this.db);
       const row = result.rows[0];

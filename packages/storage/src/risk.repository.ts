@@ -7,7 +7,7 @@ import type {
   RiskReviewRow,
   RiskRuleLogRow,
 } from '@cordon/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Schema } from './schema';
 
 function json(value: unknown): unknown {
@@ -28,6 +28,42 @@ function toDecision(r: Selectable<Schema['risk_decisions']>): RiskDecisionRow {
     rulesetVersion: r.ruleset_version,
     requestedBy: r.requested_by,
   };
+}
+
+/**
+ * One statement that stores risk decisions, one row per order, each column as one array parameter
+ * (the text is the same for any number of rows, so it is prepared once). Only the rows for which
+ * `gate` holds are written (the group commit passes "the ledger append happened", ADR 0015). A
+ * decision a person has reviewed or a customer has appealed stays as it was. The rows must name
+ * distinct orders: PostgreSQL refuses to update one row twice in a statement.
+ */
+export function decisionsUpsert(
+  rows: readonly RiskDecisionRow[],
+  gate: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`
+    insert into risk_decisions (order_id, account, customer_id, order_time, decided_at, decision, score,
+                                reasons, rules, ruleset_version, requested_by)
+    select u.order_id, u.account, u.customer_id, u.order_time, u.decided_at, u.decision, u.score,
+           u.reasons::jsonb, u.rules::jsonb, u.ruleset_version, u.requested_by
+    from unnest(${rows.map((r) => r.orderId)}::text[], ${rows.map((r) => r.account)}::text[],
+                ${rows.map((r) => r.customerId)}::text[],
+                ${rows.map((r) => r.orderTime.toISOString())}::timestamptz[],
+                ${rows.map((r) => r.decidedAt.toISOString())}::timestamptz[],
+                ${rows.map((r) => r.decision)}::text[], ${rows.map((r) => r.score)}::int[],
+                ${rows.map((r) => JSON.stringify(r.reasons))}::text[],
+                ${rows.map((r) => JSON.stringify(r.rules))}::text[],
+                ${rows.map((r) => r.rulesetVersion)}::int[], ${rows.map((r) => r.requestedBy)}::text[])
+      as u(order_id, account, customer_id, order_time, decided_at, decision, score, reasons, rules,
+           ruleset_version, requested_by)
+    where ${gate}
+    on conflict (order_id) do update set
+      account = excluded.account, customer_id = excluded.customer_id, order_time = excluded.order_time,
+      decided_at = excluded.decided_at, decision = excluded.decision, score = excluded.score,
+      reasons = excluded.reasons, rules = excluded.rules, ruleset_version = excluded.ruleset_version,
+      requested_by = excluded.requested_by
+    where not exists (select 1 from risk_reviews v where v.order_id = risk_decisions.order_id)
+      and not exists (select 1 from risk_appeals a where a.order_id = risk_decisions.order_id)`;
 }
 
 function toRule(r: Selectable<Schema['risk_rule_log']>): RiskRuleLogRow {
@@ -59,58 +95,7 @@ export class KyselyRiskRepository implements RiskRepository {
 
   async upsertDecisions(rows: readonly RiskDecisionRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // Multi-row statements in chunks keep the parameter count under PostgreSQL's limit.
-    for (let i = 0; i < rows.length; i += 1000) {
-      await this.db
-        .insertInto('risk_decisions')
-        .values(
-          rows.slice(i, i + 1000).map((r) => ({
-            order_id: r.orderId,
-            account: r.account,
-            customer_id: r.customerId,
-            order_time: r.orderTime,
-            decided_at: r.decidedAt,
-            decision: r.decision,
-            score: r.score,
-            reasons: JSON.stringify(r.reasons),
-            rules: JSON.stringify(r.rules),
-            ruleset_version: r.rulesetVersion,
-            requested_by: r.requestedBy,
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .column('order_id')
-            .doUpdateSet((eb) => ({
-              account: eb.ref('excluded.account'),
-              customer_id: eb.ref('excluded.customer_id'),
-              order_time: eb.ref('excluded.order_time'),
-              decided_at: eb.ref('excluded.decided_at'),
-              decision: eb.ref('excluded.decision'),
-              score: eb.ref('excluded.score'),
-              reasons: eb.ref('excluded.reasons'),
-              rules: eb.ref('excluded.rules'),
-              ruleset_version: eb.ref('excluded.ruleset_version'),
-              requested_by: eb.ref('excluded.requested_by'),
-            }))
-            // A decision a person has reviewed or a customer has appealed stays as it was.
-            .where(({ not, exists, selectFrom }) =>
-              not(
-                exists(
-                  selectFrom('risk_reviews')
-                    .select('risk_reviews.order_id')
-                    .whereRef('risk_reviews.order_id', '=', 'risk_decisions.order_id')
-                    .union(
-                      selectFrom('risk_appeals')
-                        .select('risk_appeals.order_id')
-                        .whereRef('risk_appeals.order_id', '=', 'risk_decisions.order_id'),
-                    ),
-                ),
-              ),
-            ),
-        )
-        .execute();
-    }
+    await decisionsUpsert(rows, sql`true`).execute(this.db);
   }
 
   async findDecision(orderId: string): Promise<RiskDecisionRow | undefined> {

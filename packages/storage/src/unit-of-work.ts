@@ -1,8 +1,10 @@
 import {
   GroupCommit,
+  type JournalWrites,
   type LedgerEntry,
   type LedgerEntryInput,
   type Repositories,
+  type RiskDecisionRow,
   type UnitOfWork,
 } from '@cordon/core';
 import type { Kysely } from 'kysely';
@@ -11,7 +13,7 @@ import { KyselyApiKeyRepository } from './apikey.repository';
 import { KyselyAssignmentRepository } from './assignment.repository';
 import { KyselyLedgerRepository, type LedgerHead } from './ledger.repository';
 import { KyselyMetaRepository } from './meta.repository';
-import { KyselyRiskRepository } from './risk.repository';
+import { decisionsUpsert, KyselyRiskRepository } from './risk.repository';
 import type { Schema } from './schema';
 import { KyselyStaffRepository } from './staff.repository';
 import { KyselyTraceRepository } from './trace.repository';
@@ -80,8 +82,14 @@ class BatchLoader<T> {
   }
 }
 
-/** Entries per group commit at most. */
-const MAX_GROUP_ENTRIES = 2000;
+/** Entries and rows per group commit at most. */
+const MAX_GROUP_WEIGHT = 2000;
+
+/** One caller's part of a group commit: a recorded read's entries, or journal rows with theirs. */
+interface GroupItem {
+  entries: LedgerEntryInput[];
+  writes?: JournalWrites;
+}
 
 /**
  * Each `run` is one database transaction: data changes and their ledger entries commit together or
@@ -90,14 +98,16 @@ const MAX_GROUP_ENTRIES = 2000;
  * `recorded` serves reads: the read runs on the pool (reads change nothing, so they need no
  * transaction of their own and run in parallel), then its entries join the next group commit (one
  * statement, ADR 0014), and the caller gets the result only after that has committed. If the
- * entries cannot be written the read fails and nothing is released (ADR 0002). If a group fails,
- * each of its reads is retried alone so one failure never fails its neighbours.
+ * entries cannot be written the read fails and nothing is released (ADR 0002). `journal` writes
+ * (risk decisions) join the same groups: their rows go into the group's one statement, written only
+ * if its append is (ADR 0015). If a group fails, each of its items is retried alone so one failure
+ * never fails its neighbours.
  */
 export class KyselyUnitOfWork implements UnitOfWork {
-  private readonly groups = new GroupCommit<LedgerEntryInput[], LedgerEntry[]>(
+  private readonly groups = new GroupCommit<GroupItem, LedgerEntry[]>(
     (items) => this.commitGroup(items),
-    (entries) => entries.length,
-    MAX_GROUP_ENTRIES,
+    (item) => item.entries.length + (item.writes?.riskDecisions.length ?? 0),
+    MAX_GROUP_WEIGHT,
   );
   /** The head this process's last group commit left (see `appendGroup`). */
   private head: LedgerHead | undefined;
@@ -153,17 +163,34 @@ export class KyselyUnitOfWork implements UnitOfWork {
     return result;
   }
 
-  private append(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
-    if (entries.length === 0) return Promise.resolve([]);
-    return this.groups.submit(entries);
+  async journal(writes: JournalWrites, entries: LedgerEntryInput[]): Promise<void> {
+    if (writes.riskDecisions.length === 0 && entries.length === 0) return;
+    await this.groups.submit({ entries, writes });
   }
 
-  /** One group: all its entries in one append, handed back to each read in order. */
-  private async commitGroup(items: LedgerEntryInput[][]): Promise<LedgerEntry[][]> {
+  drain(): Promise<void> {
+    return this.groups.drain();
+  }
+
+  private append(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
+    if (entries.length === 0) return Promise.resolve([]);
+    return this.groups.submit({ entries });
+  }
+
+  /** One group: all its entries in one append (with the group's rows), handed back to each caller in order. */
+  private async commitGroup(items: GroupItem[]): Promise<LedgerEntry[][]> {
+    // The same order decided twice in one group keeps its latest decision (one row per order).
+    const decisions = new Map<string, RiskDecisionRow>();
+    for (const item of items) {
+      for (const row of item.writes?.riskDecisions ?? []) decisions.set(row.orderId, row);
+    }
     try {
-      const appended = await this.appendGroup(items.flat());
+      const appended = await this.appendGroup(
+        items.flatMap((item) => item.entries),
+        [...decisions.values()],
+      );
       let at = 0;
-      return items.map((entries) => {
+      return items.map(({ entries }) => {
         at += entries.length;
         return appended.slice(at - entries.length, at);
       });
@@ -180,17 +207,27 @@ export class KyselyUnitOfWork implements UnitOfWork {
    * writer moved the head (a reveal batch, an ingestion, another process), nothing was written:
    * the group appends the locked way and the head is remembered afresh.
    */
-  private async appendGroup(entries: LedgerEntryInput[]): Promise<LedgerEntry[]> {
-    const known = this.head ?? (await this.ledger.storedHead());
-    const fast = await this.ledger.appendIfHead(entries, known);
-    if (fast) {
-      this.head = fast.head;
-      return fast.entries;
+  private async appendGroup(
+    entries: LedgerEntryInput[],
+    decisions: RiskDecisionRow[],
+  ): Promise<LedgerEntry[]> {
+    if (entries.length > 0) {
+      const known = this.head ?? (await this.ledger.storedHead());
+      const fast = await this.ledger.appendIfHead(
+        entries,
+        known,
+        decisions.length > 0 ? (gate) => decisionsUpsert(decisions, gate) : undefined,
+      );
+      if (fast) {
+        this.head = fast.head;
+        return fast.entries;
+      }
     }
     this.head = undefined;
-    const locked = await this.db
-      .transaction()
-      .execute((tx) => new KyselyLedgerRepository(tx).appendLocked(entries));
+    const locked = await this.db.transaction().execute(async (tx) => {
+      if (decisions.length > 0) await new KyselyRiskRepository(tx).upsertDecisions(decisions);
+      return new KyselyLedgerRepository(tx).appendLocked(entries);
+    });
     this.head = locked.head;
     return locked.entries;
   }

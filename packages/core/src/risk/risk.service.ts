@@ -6,7 +6,6 @@ import type { Clock } from '../shared/ports';
 import type { UnitOfWork } from '../shared/unit-of-work';
 import { toValidationError } from '../vault/interchange';
 import { containsPersonalNumber } from '../vault/pii-validators';
-import { DecisionJournal } from './decision-journal';
 import { FEATURE_SCHEMA, type FeatureDeclaration, priceBookOf, riskKeyFn } from './features';
 import { type Promotion, promotionSchema } from './promotion';
 import { RiskEngine, type ScoredOrder } from './risk.engine';
@@ -116,11 +115,7 @@ export class RiskService {
   private started: Promise<void> | undefined;
   /** Stored rules that no longer compile (e.g. a feature retired by an upgrade): left out, and listed. */
   private broken: Array<{ id: string; version: number; error: string }> = [];
-  readonly journal: DecisionJournal;
-
-  constructor(private readonly deps: RiskServiceDeps) {
-    this.journal = new DecisionJournal(deps.uow);
-  }
+  constructor(private readonly deps: RiskServiceDeps) {}
 
   /** Loads rules, promotions and prices; installs the default rule set into an empty database. */
   async start(): Promise<void> {
@@ -292,7 +287,8 @@ export class RiskService {
         rulesetVersion: version,
       });
     }
-    await this.journal.record(rows, entries);
+    // Answered only once the decisions and their entries have committed (group commit, ADR 0010, 0015).
+    await this.deps.uow.journal({ riskDecisions: rows }, entries);
     return results;
   }
 

@@ -2,7 +2,7 @@ import type { AccessRepository, AssignmentRepository, StaffRepository } from '..
 import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
-import type { RiskRepository } from '../risk/risk.ports';
+import type { RiskDecisionRow, RiskRepository } from '../risk/risk.ports';
 import type { TraceRepository } from '../trace/trace.ports';
 import type { VaultRepository } from '../vault/vault.ports';
 import type { WatchRepository } from '../watch/watch.ports';
@@ -27,6 +27,12 @@ export interface MetaRepository {
   set(key: string, value: string): Promise<void>;
 }
 
+/** Rows that `UnitOfWork.journal` writes together with their ledger entries. */
+export interface JournalWrites {
+  /** Risk decisions, one row per order (a later row for the same order replaces an earlier one). */
+  riskDecisions: readonly RiskDecisionRow[];
+}
+
 /**
  * Runs work in one database transaction: either everything it wrote (data and ledger entries)
  * commits, or nothing does.
@@ -41,4 +47,13 @@ export interface UnitOfWork {
    * one append transaction among concurrent reads (group commit), so a read must not write.
    */
   recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T>;
+  /**
+   * Writes rows that need no decision on what is stored (risk decisions) together with their ledger
+   * entries: both commit or neither does, and the promise resolves only once they have. Concurrent
+   * calls may share one group commit with each other and with `recorded` reads (ADR 0015); if a
+   * shared group fails, each call is retried alone so one bad call fails only itself.
+   */
+  journal(writes: JournalWrites, entries: LedgerEntryInput[]): Promise<void>;
+  /** Resolves when everything `recorded` and `journal` took so far has committed (or failed). */
+  drain(): Promise<void>;
 }
