@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { CordonError } from '../shared/errors';
 import {
+  checkOrderTotal,
   locationPrefix,
   type OrderInput,
   orderSchema,
-  parseOrder,
   toValidationError,
 } from '../vault/interchange';
 import { riskContextSchema } from './promotion';
@@ -28,19 +28,9 @@ function parsePart<T>(schema: z.ZodType<T>, input: unknown, prefix: string, wher
   return result.data;
 }
 
+/** The order of a scoring item, validated once, with errors naming `order.<field>`. */
 function parseScoredOrder(input: unknown, where: Where): OrderInput {
-  const order = parsePart(orderSchema, input, 'order', where);
-  try {
-    return parseOrder(order, where);
-  } catch (error) {
-    if (error instanceof CordonError && error.details.field === 'total') {
-      throw new CordonError(error.code, error.message.replace('total', 'order.total'), {
-        ...where,
-        field: 'order.total',
-      });
-    }
-    throw error;
-  }
+  return checkOrderTotal(parsePart(orderSchema, input, 'order', where), where, 'order.total');
 }
 
 /**

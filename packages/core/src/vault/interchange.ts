@@ -151,13 +151,24 @@ export function parseCustomer(input: unknown, where: { line?: number; index?: nu
 export function parseOrder(input: unknown, where: { line?: number; index?: number } = {}): OrderInput {
   const result = orderSchema.safeParse(input);
   if (!result.success) throw toValidationError(result.error, where);
-  const order = result.data;
+  return checkOrderTotal(result.data, where);
+}
+
+/**
+ * The order rule no field schema can state: the total may not exceed the sum of the items (a
+ * discount may lower it). `field` names the total as the caller's document does.
+ */
+export function checkOrderTotal(
+  order: OrderInput,
+  where: { line?: number; index?: number },
+  field = 'total',
+): OrderInput {
   const sumCents = order.items.reduce((s, i) => s + Math.round(i.price * 100) * i.qty, 0);
   if (Math.round(order.total * 100) > sumCents) {
     const at = locationPrefix(where);
-    throw new CordonError('CORDON_ERR_VALIDATION', `${at}total is larger than the sum of the items.`, {
+    throw new CordonError('CORDON_ERR_VALIDATION', `${at}${field} is larger than the sum of the items.`, {
       ...where,
-      field: 'total',
+      field,
     });
   }
   return order;

@@ -95,6 +95,18 @@ describe('risk over HTTP', () => {
     });
     expect(batch.statusCode).toBe(400);
     expect(batch.json().error.details).toMatchObject({ index: 1, field: 'context.ip' });
+    const overTotal = await post('/v1/risk/score', {
+      orders: [
+        { order: order('D1'), context: fullContext },
+        { order: order('D2', { total: 3000 }), context: fullContext },
+      ],
+    });
+    expect(overTotal.statusCode).toBe(400);
+    expect(overTotal.json().error).toMatchObject({
+      code: 'CORDON_ERR_VALIDATION',
+      message: 'item 1: order.total is larger than the sum of the items.',
+      details: { index: 1, field: 'order.total' },
+    });
     const dup = await post('/v1/risk/score', {
       orders: [
         { order: order('D1'), context: fullContext },
