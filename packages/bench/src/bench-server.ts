@@ -123,19 +123,27 @@ export async function openBenchDatabase(poolSize = 2): Promise<BenchDatabase> {
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const USER_HZ = 100;
 
-/** User + system CPU seconds a process (all its threads) has used so far, from /proc; undefined without /proc. */
-export function processCpuSeconds(pid: number): number | undefined {
+/** The fields of /proc/<pid>/stat after the command name (which may hold spaces), or undefined. */
+function procStat(pid: number): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The fields after the command name (which may hold spaces) start after its closing ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return undefined;
+    return undefined; // no /proc, or the process has ended
   }
 }
 
-/** CPU seconds used so far by every PostgreSQL process on this machine; undefined if none is visible. */
+/** User + system CPU seconds a process (all its threads) has used so far, from /proc; undefined without /proc. */
+export function processCpuSeconds(pid: number): number | undefined {
+  const fields = procStat(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / USER_HZ : undefined;
+}
+
+/**
+ * CPU seconds used so far by PostgreSQL on this machine: every live postgres process, plus what
+ * the postmaster's ended children used (its cutime and cstime), so that a backend ending during a
+ * measurement does not take its CPU out of the total. Undefined if no postgres process is visible.
+ */
 export function postgresCpuSeconds(): number | undefined {
   let total = 0;
   let seen = false;
@@ -148,13 +156,20 @@ export function postgresCpuSeconds(): number | undefined {
       continue; // the process ended while we looked
     }
     if (comm !== 'postgres') continue;
-    const cpu = processCpuSeconds(Number(entry.name));
-    if (cpu !== undefined) {
-      total += cpu;
-      seen = true;
+    const fields = procStat(Number(entry.name));
+    if (!fields) continue;
+    total += Number(fields[11]) + Number(fields[12]);
+    seen = true;
+    // The postmaster is the postgres process whose parent is not one: add its reaped children.
+    let parentComm = '';
+    try {
+      parentComm = readFileSync(`/proc/${fields[1]}/comm`, 'utf8').trim();
+    } catch {
+      // the parent is hidden or gone, so it is not a postgres process we can see
     }
+    if (parentComm !== 'postgres') total += Number(fields[13]) + Number(fields[14]);
   }
-  return seen ? total : undefined;
+  return seen ? total / USER_HZ : undefined;
 }
 
 /**
