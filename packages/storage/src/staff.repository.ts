@@ -7,7 +7,7 @@ import type {
   StaffStatus,
   StaffTokenRow,
 } from '@cordon/core';
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { buf, bufOrNull } from './database';
 import type { Schema } from './schema';
 
@@ -109,7 +109,8 @@ export class KyselyStaffRepository implements StaffRepository {
     const rows = await this.db
       .selectFrom('staff')
       .selectAll()
-      .where('id', 'in', [...ids])
+      // One array parameter: the same text for any number of ids, so it is prepared once (ADR 0013).
+      .where('id', '=', sql<string>`any(${[...ids]}::text[])`)
       .execute();
     return rows.map(toStaff);
   }
@@ -218,7 +219,7 @@ export class KyselyStaffRepository implements StaffRepository {
         's.reveal_quota',
         's.updated_at',
       ])
-      .where('t.id', 'in', [...ids])
+      .where('t.id', '=', sql<string>`any(${[...ids]}::text[])`)
       .execute();
     return rows.map((r) => ({
       token: {

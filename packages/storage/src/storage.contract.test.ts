@@ -5,6 +5,7 @@ import {
   openNote,
   orderFixture,
   type RequestContext,
+  type StaffMember,
 } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { sql } from 'kysely';
@@ -324,6 +325,55 @@ for (const backend of await testDatabases()) {
       );
       expect(raw.rows.filter((r) => r.email === null)).toHaveLength(10);
       expect(new Set(raw.rows.map((r) => Buffer.from(r.name).toString('hex'))).size).toBe(30);
+    });
+
+    describe('staff lookups for a burst of requests (one statement, any number of ids)', () => {
+      it('finds people and token holders by id, ignoring unknown and repeated ids', async () => {
+        const repos = repositoriesFor(database.db);
+        const at = new Date('2026-11-29T08:00:00Z');
+        const person = (id: string, status: StaffMember['status']): StaffMember => ({
+          id,
+          name: `Agent ${id}`,
+          role: 'support_agent',
+          team: 'care',
+          merchant: null,
+          shift: { start: '09:00', end: '18:00', tz: 'Asia/Shanghai' },
+          status,
+          since: null,
+          revealQuota: null,
+          updatedAt: at,
+        });
+        // Ids are external: quotes, commas and braces must not break the array parameter.
+        const ids = ['a1', 'a"2', 'a,3', '{a4}'];
+        await repos.staff.upsert(ids.map((id, i) => person(id, i === 3 ? 'departed' : 'active')));
+        for (const [i, id] of ids.entries()) {
+          await repos.staff.insertToken({
+            id: `tok${i}`,
+            staffId: id,
+            name: 'laptop',
+            secretHash: Buffer.alloc(32, i),
+            createdAt: at,
+            revokedAt: null,
+          });
+        }
+        const found = await repos.staff.findMany(['{a4}', 'a,3', 'nobody', 'a,3', 'a"2']);
+        expect(found.map((p) => [p.id, p.status]).sort()).toEqual([
+          ['a"2', 'active'],
+          ['a,3', 'active'],
+          ['{a4}', 'departed'],
+        ]);
+        const holders = async (tokenIds: string[]) =>
+          (await repos.staff.findTokenHolders(tokenIds))
+            .map((h) => [h.token.id, h.holder?.id, h.token.secretHash[0]])
+            .sort();
+        expect(await holders(['tok3'])).toEqual([['tok3', '{a4}', 3]]);
+        expect(await holders(['tok3', 'tok0', 'tok9'])).toEqual([
+          ['tok0', 'a1', 0],
+          ['tok3', '{a4}', 3],
+        ]);
+        expect(await repos.staff.findMany([])).toEqual([]);
+        expect(await repos.staff.findTokenHolders([])).toEqual([]);
+      });
     });
 
     describe('policy facts (one statement for a batch of decisions)', () => {
