@@ -1,9 +1,15 @@
-import type { ScoreResult } from '@cordon/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { contextFor } from '../../context';
 import { errorResponseSchema } from '../../errors';
+import {
+  appealSchema,
+  decisionSchema,
+  presentDecision,
+  reviewItemSchema,
+  ruleSchema,
+} from '../../presenters/risk.presenter';
 
 const errors = {
   400: errorResponseSchema,
@@ -12,80 +18,6 @@ const errors = {
   404: errorResponseSchema,
   409: errorResponseSchema,
 };
-
-const reasonSchema = z.object({
-  code: z.string(),
-  message: z.object({ zh: z.string(), en: z.string() }),
-  evidence: z.record(z.string(), z.union([z.number(), z.boolean(), z.array(z.string())])),
-});
-const ruleOutcomeSchema = z.object({
-  id: z.string(),
-  version: z.number(),
-  action: z.string(),
-  mode: z.string(),
-  weight: z.number(),
-  result: z.enum(['hit', 'error']),
-  error: z.string().optional(),
-});
-const decisionSchema = z.object({
-  orderId: z.string(),
-  decision: z.enum(['accept', 'review', 'reject']),
-  score: z.number(),
-  reasons: z.array(reasonSchema),
-  rules: z.array(ruleOutcomeSchema),
-  rulesetVersion: z.number(),
-});
-const ruleSchema = z.object({
-  id: z.string(),
-  version: z.number(),
-  description: z.string(),
-  expression: z.string(),
-  action: z.string(),
-  weight: z.number().optional(),
-  reason: z.object({ code: z.string(), zh: z.string(), en: z.string() }),
-  mode: z.string(),
-  enabled: z.boolean(),
-});
-const reviewItemSchema = z.object({
-  orderId: z.string(),
-  account: z.string(),
-  customerId: z.string(),
-  orderTime: z.string(),
-  decidedAt: z.string(),
-  decision: z.string(),
-  score: z.number(),
-  reasons: z.array(reasonSchema),
-  rules: z.array(ruleOutcomeSchema),
-});
-const appealSchema = z.object({
-  orderId: z.string(),
-  filedAt: z.string(),
-  statement: z.string(),
-  status: z.string(),
-});
-/** The answer for one order: exactly the documented fields, nothing else. */
-function presentDecision(r: ScoreResult) {
-  return {
-    orderId: r.orderId,
-    decision: r.decision,
-    score: r.score,
-    reasons: r.reasons.map((x) => ({
-      code: x.code,
-      message: { zh: x.message.zh, en: x.message.en },
-      evidence: x.evidence,
-    })),
-    rules: r.rules.map((x) => ({
-      id: x.id,
-      version: x.version,
-      action: x.action,
-      mode: x.mode,
-      weight: x.weight,
-      result: x.result,
-      ...(x.error !== undefined ? { error: x.error } : {}),
-    })),
-    rulesetVersion: r.rulesetVersion,
-  };
-}
 
 const idParam = z.object({ orderId: z.string().min(1).max(64) });
 const body = z.unknown().describe('validated by the service; errors name the field');
