@@ -48,8 +48,8 @@ export interface UnitOfWork {
    */
   recorded<T>(fn: (repos: Repositories) => Promise<{ result: T; entries: LedgerEntryInput[] }>): Promise<T>;
   /**
-   * Writes rows that need no decision on what is stored (risk decisions) together with their ledger
-   * entries: both commit or neither does, and the promise resolves only once they have. Concurrent
+   * Stores rows whose content the caller has already decided (risk decisions) together with their
+   * ledger entries: both commit or neither does, and the promise resolves only once they have. Concurrent
    * calls may share one group commit with each other and with `recorded` reads (ADR 0015); if a
    * shared group fails, each call is retried alone so one bad call fails only itself.
    */
