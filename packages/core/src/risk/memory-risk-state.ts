@@ -101,6 +101,13 @@ class TimeList {
     return this.head === this.times.length;
   }
 
+  /** The latest time held; -Infinity when empty. */
+  get newest(): number {
+    return this.head === this.times.length
+      ? Number.NEGATIVE_INFINITY
+      : (this.times[this.times.length - 1] ?? Number.NEGATIVE_INFINITY);
+  }
+
   protected dropTags(_count: number): void {}
 }
 
@@ -351,6 +358,13 @@ export class MemoryRiskState implements RiskStateStore {
     return Promise.resolve();
   }
 
+  /** How much window state the store holds (accounts, values over all dimensions, remembered order ids). */
+  stats(): { accounts: number; values: number; seenOrders: number } {
+    let values = 0;
+    for (const map of this.values) values += map.size;
+    return { accounts: this.accounts.size, values, seenOrders: this.seen.size };
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }
@@ -398,8 +412,10 @@ export class MemoryRiskState implements RiskStateStore {
     if (!repeat) {
       if (!acct) {
         acct = { orders: new AccountOrders(), values: [], node: accountNode };
-        this.accounts.set(account, acct);
+      } else {
+        this.accounts.delete(account); // re-inserted last: maps stay in order of last use (see sweep)
       }
+      this.accounts.set(account, acct);
       acct.orders.addOrder(at, { ...keys });
       acct.orders.prune(cutoff);
       accountNode = this.accountNode(acct, account, o.accountCreatedAt ?? null);
@@ -416,8 +432,10 @@ export class MemoryRiskState implements RiskStateStore {
       if (!repeat && acct && accountNode) {
         if (!state) {
           state = { orders: new TimeList(), accounts: new DistinctIndex(), node: undefined };
-          values.set(value, state);
+        } else {
+          values.delete(value); // re-inserted last, in order of last use (see sweep)
         }
+        values.set(value, state);
         state.orders.add(at);
         state.orders.prune(cutoff);
         state.accounts.touch(account, at);
@@ -568,24 +586,27 @@ export class MemoryRiskState implements RiskStateStore {
     return counts;
   }
 
-  /** Drops window state and seen order ids that fell out of retention. */
+  /**
+   * Drops window state and seen order ids that fell out of retention. The value and account maps are
+   * kept in order of last use (an observation moves its entries to the end), so the states whose
+   * every order is past the cutoff are at the front: the sweep deletes from the front and stops at
+   * the first state still in use, visiting only what it drops (a full walk cost more than half of the
+   * store's time on a long stream). A late observation can leave an expired state behind a live one
+   * for a while; it goes once those in front of it do. Counts never depend on the sweep: windows are
+   * counted by time, and a state is pruned whenever it is observed.
+   */
   private sweep(): void {
     this.lastSweep = this.newest;
     const cutoff = this.newest - RISK_WINDOW_RETENTION_MS;
     for (const values of this.values) {
       for (const [value, state] of values) {
-        state.orders.prune(cutoff);
-        if (state.orders.empty) values.delete(value);
-        else state.accounts.prune(cutoff);
+        if (state.orders.newest > cutoff) break;
+        values.delete(value);
       }
     }
     for (const [account, acct] of this.accounts) {
-      acct.orders.prune(cutoff);
-      if (acct.orders.empty) {
-        this.accounts.delete(account);
-        continue;
-      }
-      for (const index of acct.values) index?.prune(cutoff);
+      if (acct.orders.newest > cutoff) break;
+      this.accounts.delete(account);
     }
     const seenCutoff = this.newest - RISK_SEEN_ORDER_RETENTION_MS;
     let h = this.seenHead;
