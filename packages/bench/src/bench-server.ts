@@ -145,31 +145,31 @@ export function processCpuSeconds(pid: number): number | undefined {
  * measurement does not take its CPU out of the total. Undefined if no postgres process is visible.
  */
 export function postgresCpuSeconds(): number | undefined {
-  let total = 0;
-  let seen = false;
+  // One read of /proc/<pid>/comm and /proc/<pid>/stat per process: pid -> [ppid, own ticks, reaped children's ticks].
+  const postgres = new Map<number, [number, number, number]>();
   for (const entry of readdirSync('/proc', { withFileTypes: true })) {
     if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
-    let comm: string;
     try {
-      comm = readFileSync(`/proc/${entry.name}/comm`, 'utf8').trim();
+      if (readFileSync(`/proc/${entry.name}/comm`, 'utf8').trim() !== 'postgres') continue;
     } catch {
       continue; // the process ended while we looked
     }
-    if (comm !== 'postgres') continue;
-    const fields = procStat(Number(entry.name));
-    if (!fields) continue;
-    total += Number(fields[11]) + Number(fields[12]);
-    seen = true;
-    // The postmaster is the postgres process whose parent is not one: add its reaped children.
-    let parentComm = '';
-    try {
-      parentComm = readFileSync(`/proc/${fields[1]}/comm`, 'utf8').trim();
-    } catch {
-      // the parent is hidden or gone, so it is not a postgres process we can see
-    }
-    if (parentComm !== 'postgres') total += Number(fields[13]) + Number(fields[14]);
+    const f = procStat(Number(entry.name));
+    if (f)
+      postgres.set(Number(entry.name), [
+        Number(f[1]),
+        Number(f[11]) + Number(f[12]),
+        Number(f[13]) + Number(f[14]),
+      ]);
   }
-  return seen ? total / USER_HZ : undefined;
+  if (postgres.size === 0) return undefined;
+  let ticks = 0;
+  for (const [ppid, own, children] of postgres.values()) {
+    ticks += own;
+    // The postmaster is the postgres process whose parent is not one: add its reaped children.
+    if (!postgres.has(ppid)) ticks += children;
+  }
+  return ticks / USER_HZ;
 }
 
 /**

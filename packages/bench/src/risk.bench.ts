@@ -457,7 +457,7 @@ async function measured(
   const { result: load, ...cpu } = await cpuDuring(pids, () =>
     scoreLoad(urls, key, source, options.connections, options.seconds),
   );
-  // The journal answers only after the decision and its ledger entry committed, so every 200 is stored.
+  // A score is answered only after its decision and ledger entry committed, so every 200 is stored.
   const stored = await decisionsLike(database, `${tag}`);
   progress(
     options.showProgress,
@@ -675,7 +675,7 @@ async function overHttp(stream: Stream, options: RiskBenchOptions): Promise<Figu
     }
     for (const stop of stops.splice(0).reverse()) await stop();
 
-    // Every stored decision has its ledger entry (written in the same transaction by the journal).
+    // Every stored decision has its ledger entry (written in the same statement, ADR 0015).
     const decisions = await count(pgDb, sql<{ n: number }>`select count(*)::int as n from risk_decisions`);
     const ledgered = await count(
       pgDb,
