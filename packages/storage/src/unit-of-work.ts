@@ -37,10 +37,11 @@ export function repositoriesFor(db: Kysely<Schema>): Repositories {
 }
 
 /**
- * Coalesces single-row lookups into `id = any($1)` queries (the DataLoader pattern, batching while
- * busy): with fewer than `maxInFlight` queries running a lookup goes out at once; otherwise it waits
- * and leaves with everything that queued behind it. Light load adds no latency; heavy load turns one
- * query per request into one query per burst.
+ * Coalesces single-row lookups into `id = any($1)` queries (the DataLoader pattern): the lookups of
+ * one turn of the event loop (every request whose bytes arrived in the same poll) leave together at
+ * its end (setImmediate), and while `maxInFlight` queries are running the next ones wait and leave
+ * with everything that queued behind them. Light load adds no latency (the turn ends at once);
+ * heavy load turns one query per request into one query per burst.
  */
 class BatchLoader<T> {
   private pending = new Map<
@@ -48,6 +49,7 @@ class BatchLoader<T> {
     Array<{ resolve: (v: T | undefined) => void; reject: (e: unknown) => void }>
   >();
   private inFlight = 0;
+  private scheduled = false;
 
   constructor(
     private readonly fetch: (ids: string[]) => Promise<T[]>,
@@ -60,7 +62,16 @@ class BatchLoader<T> {
       const waiting = this.pending.get(id);
       if (waiting) waiting.push({ resolve, reject });
       else this.pending.set(id, [{ resolve, reject }]);
-      if (this.inFlight < this.maxInFlight) void this.flush();
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
     });
   }
 
@@ -78,7 +89,7 @@ class BatchLoader<T> {
     } finally {
       this.inFlight -= 1;
     }
-    if (this.pending.size > 0 && this.inFlight < this.maxInFlight) void this.flush();
+    if (this.pending.size > 0) this.schedule();
   }
 }
 
