@@ -3,12 +3,12 @@ import type {
   BreakGlassRow,
   ExportFilter,
   ExportRow,
-  GrantKind,
+  GrantRow,
   PolicyFactRows,
   PolicyFactsQuery,
   SecurityAlertRow,
 } from '@cordon/core';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { toDelivery, toTicket } from './assignment.repository';
 import type { Schema } from './schema';
 import { toHold } from './watch.repository';
@@ -66,6 +66,21 @@ function toExport(r: Selectable<Schema['exports']>): ExportRow {
     downloads: r.downloads,
     expiresAt: r.expires_at,
   };
+}
+
+/**
+ * Grants as a data-modifying statement that writes its rows only where `gate` holds (written with the
+ * ledger entries that record them, in one statement: see `KyselyLedgerRepository.append`). Each
+ * column travels as one array, so the statement's text is the same for any number of rows.
+ */
+export function grantsInsert(rows: readonly GrantRow[], gate: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    insert into access_grants (staff_id, kind, customer_id, at)
+    select u.staff_id, u.kind, u.customer_id, u.at
+    from unnest(${rows.map((r) => r.staffId)}::text[], ${rows.map((r) => r.kind)}::text[],
+                ${rows.map((r) => r.customerId)}::text[], ${rows.map((r) => r.at.toISOString())}::timestamptz[])
+      as u(staff_id, kind, customer_id, at)
+    where ${gate}`;
 }
 
 /** Quota counters, break-glass records, security alerts and export requests. */
@@ -169,9 +184,7 @@ export class KyselyAccessRepository implements AccessRepository {
     };
   }
 
-  async recordGrants(
-    rows: ReadonlyArray<{ staffId: string; kind: GrantKind; customerId: string | null; at: Date }>,
-  ): Promise<void> {
+  async recordGrants(rows: readonly GrantRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.db
       .insertInto('access_grants')

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   decodeEntry,
   encodeEntry,
+  type GrantRow,
   InMemoryMerkleTree,
   type LedgerEntry,
   leafHash,
@@ -15,9 +16,10 @@ import { testRuntime } from '@cordon/server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
-import { KyselyLedgerRepository } from './ledger.repository';
+import { type HeadHint, KyselyLedgerRepository } from './ledger.repository';
 import { decisionsUpsert } from './risk.repository';
 import { disposeDatabase, resetDatabase, TEST_DATABASE_URL, testDatabases } from './testing/test-databases';
+import { repositoriesFor } from './unit-of-work';
 
 const ctx: RequestContext = {
   actor: { type: 'staff', id: 'staff:alice', role: 'support_agent' },
@@ -382,6 +384,112 @@ for (const backend of await testDatabases()) {
         ).rejects.toMatchObject({
           code: 'CORDON_ERR_INTERNAL',
         });
+      });
+    });
+
+    describe('transactional appends from a shared head hint, with the rows they record (ADR 0016)', () => {
+      const grant = (staffId: string, customerId: string): GrantRow => ({
+        staffId,
+        kind: 'reveal',
+        customerId,
+        at: new Date(Date.UTC(2026, 10, 11, 2)),
+      });
+      const storedGrants = async () =>
+        (
+          await sql<{ g: string }>`
+            select staff_id || ':' || customer_id as g from access_grants order by 1`.execute(database.db)
+        ).rows.map((r) => r.g);
+
+      it('writes grants with their entries, from a right hint, a stale hint and no hint alike', async () => {
+        const hint: HeadHint = { head: undefined };
+        // No hint yet: the locked way, which leaves the hint.
+        await database.db
+          .transaction()
+          .execute((tx) =>
+            repositoriesFor(tx, hint).ledger.append(entries(2), { grants: [grant('s1', 'C1')] }),
+          );
+        expect(hint.head?.size).toBe(2);
+        // A right hint: one conditional statement.
+        await database.db
+          .transaction()
+          .execute((tx) =>
+            repositoriesFor(tx, hint).ledger.append(entries(1, 2), { grants: [grant('s2', 'C2')] }),
+          );
+        expect(hint.head?.size).toBe(3);
+        // Another writer moves the head: the hint is stale, nothing is written by the conditional
+        // statement, and the locked way writes the entries and the grants once.
+        await database.db.transaction().execute((tx) => repositoriesFor(tx).ledger.append(entries(4, 3)));
+        const [entry] = await database.db
+          .transaction()
+          .execute((tx) =>
+            repositoriesFor(tx, hint).ledger.append(entries(1, 7), { grants: [grant('s3', 'C3')] }),
+          );
+        expect(entry?.seq).toBe(7);
+        expect(hint.head?.size).toBe(8);
+        expect(await storedGrants()).toEqual(['s1:C1', 's2:C2', 's3:C3']);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 8, problems: [] });
+      });
+
+      it('recovers from a hint left by a transaction that rolled back', async () => {
+        const hint: HeadHint = { head: undefined };
+        await database.db.transaction().execute((tx) => repositoriesFor(tx, hint).ledger.append(entries(3)));
+        await expect(
+          database.db.transaction().execute(async (tx) => {
+            await repositoriesFor(tx, hint).ledger.append(entries(2, 3), { grants: [grant('s1', 'C9')] });
+            throw new Error('the caller fails after its append');
+          }),
+        ).rejects.toThrow('the caller fails');
+        expect(hint.head?.size).toBe(5); // a head that never committed
+        const [entry] = await database.db
+          .transaction()
+          .execute((tx) =>
+            repositoriesFor(tx, hint).ledger.append(entries(1, 5), { grants: [grant('s1', 'C1')] }),
+          );
+        expect(entry?.seq).toBe(3);
+        expect(await storedGrants()).toEqual(['s1:C1']);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 4, problems: [] });
+      });
+
+      it('writes nothing of an append whose rows fail, and refuses rows without entries', async () => {
+        const hint: HeadHint = { head: undefined };
+        await database.db.transaction().execute((tx) => repositoriesFor(tx, hint).ledger.append(entries(1)));
+        const bad = { ...grant('s1', 'C1'), staffId: null as unknown as string }; // violates NOT NULL
+        await expect(
+          database.db
+            .transaction()
+            .execute((tx) => repositoriesFor(tx, hint).ledger.append(entries(2, 1), { grants: [bad] })),
+        ).rejects.toThrow();
+        await expect(
+          database.db
+            .transaction()
+            .execute((tx) => repositoriesFor(tx, hint).ledger.append([], { grants: [grant('s1', 'C1')] })),
+        ).rejects.toMatchObject({ code: 'CORDON_ERR_INTERNAL' });
+        expect(await storedGrants()).toEqual([]);
+        expect(await runtime.uow.run((repos) => repos.ledger.size())).toBe(1);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 1, problems: [] });
+      });
+
+      it('keeps concurrent hinted transactions and group commits in one gap-free verified log', async () => {
+        const hint: HeadHint = { head: undefined };
+        const transactions = Array.from({ length: 8 }, (_, i) =>
+          database.db.transaction().execute((tx) =>
+            repositoriesFor(tx, hint).ledger.append(entries(2, 100 + 2 * i), {
+              grants: [grant(`s${i}`, `C${i}`)],
+            }),
+          ),
+        );
+        const reads = Array.from({ length: 8 }, (_, i) =>
+          runtime.uow.recorded(async () => ({ result: i, entries: entries(1, 300 + i) })),
+        );
+        const written = (await Promise.all(transactions)).flat();
+        await Promise.all(reads);
+        expect(new Set(written.map((e) => e.seq)).size).toBe(16);
+        expect((await storedGrants()).length).toBe(8);
+        await runtime.ledger.checkpoint();
+        expect(await runtime.ledger.verify()).toMatchObject({ ok: true, size: 24, problems: [] });
       });
     });
 

@@ -1,6 +1,7 @@
 import {
   CordonError,
   entryEncoder,
+  type JournalWrites,
   type LedgerEntry,
   type LedgerEntryInput,
   type LedgerRepository,
@@ -32,6 +33,28 @@ export interface LedgerHead {
   frontier: Buffer;
 }
 
+/**
+ * The head a process's appends last left, shared by its appenders (the group commit and the
+ * transactions of one unit of work). Only a guess: every append made from it is conditional on it
+ * being the stored head, and a wrong guess costs one statement that writes nothing.
+ */
+export interface HeadHint {
+  head: LedgerHead | undefined;
+}
+
+/**
+ * A data-modifying statement that must commit with an append (the rows its entries record), built
+ * around `gate`, the condition "the append happens", which it must require of every row it writes.
+ */
+export type Companion = (gate: RawBuilder<unknown>) => RawBuilder<unknown>;
+
+export interface LedgerRepositoryOptions {
+  /** Shared guess of the head: appends try ONE conditional statement first (see `append`). */
+  hint?: HeadHint;
+  /** How `append`'s `writes` become companion statements (unit-of-work.ts composes the contexts' rows). */
+  companions?: (writes: JournalWrites) => Companion[];
+}
+
 interface PreparedEntries {
   inputs: readonly LedgerEntryInput[];
   encoders: Array<(seq: number) => Buffer>;
@@ -59,25 +82,75 @@ function prepareEntries(inputs: readonly LedgerEntryInput[]): PreparedEntries {
  * surrounding transaction commits, so callers append last.
  */
 export class KyselyLedgerRepository implements LedgerRepository {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly options: LedgerRepositoryOptions = {},
+  ) {}
 
-  async append(inputs: readonly LedgerEntryInput[]): Promise<LedgerEntry[]> {
-    if (inputs.length === 0) return []; // nothing to lock or read
-    return (await this.appendLocked(inputs)).entries;
+  /**
+   * Appends (with `writes`, the rows the entries record, in the same statement). With a head hint
+   * the append is first tried as ONE statement conditional on the hinted head, which takes the head
+   * row only from that statement to the end of the transaction and needs no `select … for update`
+   * round trip before it; when another writer moved the head, nothing was written and the append
+   * takes the head row the locked way (ADR 0016).
+   */
+  async append(inputs: readonly LedgerEntryInput[], writes?: JournalWrites): Promise<LedgerEntry[]> {
+    const also = this.companionsOf(writes);
+    if (inputs.length === 0) {
+      if (also.length > 0)
+        throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
+      return []; // nothing to lock or read
+    }
+    const prepared = prepareEntries(inputs);
+    const hint = this.options.hint;
+    if (hint?.head) {
+      const fast = await this.write(prepared, hint.head, true, also);
+      if (fast) {
+        hint.head = fast.head;
+        return fast.entries;
+      }
+    }
+    const locked = await this.writeLocked(prepared, also);
+    if (hint) hint.head = locked.head;
+    return locked.entries;
   }
 
   /** `append`, also answering the head it left (the caller's transaction holds the head row until it ends). */
   async appendLocked(
     inputs: readonly LedgerEntryInput[],
+    writes?: JournalWrites,
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead }> {
-    if (inputs.length === 0) return { entries: [], head: await this.storedHead() };
+    const also = this.companionsOf(writes);
+    if (inputs.length === 0) {
+      if (also.length > 0)
+        throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
+      return { entries: [], head: await this.storedHead() };
+    }
     // Everything that does not depend on the sequence number is done before taking the lock.
-    const prepared = prepareEntries(inputs);
+    return this.writeLocked(prepareEntries(inputs), also);
+  }
+
+  private companionsOf(writes: JournalWrites | undefined): Companion[] {
+    if (!writes || ((writes.riskDecisions?.length ?? 0) === 0 && (writes.grants?.length ?? 0) === 0))
+      return [];
+    if (!this.options.companions) {
+      throw new CordonError(
+        'CORDON_ERR_INTERNAL',
+        'This ledger repository cannot write rows with its entries.',
+      );
+    }
+    return this.options.companions(writes);
+  }
+
+  private async writeLocked(
+    prepared: PreparedEntries,
+    also: Companion[],
+  ): Promise<{ entries: LedgerEntry[]; head: LedgerHead }> {
     const head = await sql<{ size: number; frontier: Uint8Array }>`
       select size, frontier from ledger_head where id = 1 for update`.execute(this.db);
     const row = head.rows[0];
     if (!row) throw new Error('ledger head row missing: migrations did not run');
-    const written = await this.write(prepared, { size: row.size, frontier: buf(row.frontier) }, false);
+    const written = await this.write(prepared, { size: row.size, frontier: buf(row.frontier) }, false, also);
     if (!written) throw new CordonError('CORDON_ERR_INTERNAL', 'The ledger append wrote nothing.');
     return written;
   }
@@ -93,18 +166,16 @@ export class KyselyLedgerRepository implements LedgerRepository {
   async appendIfHead(
     inputs: readonly LedgerEntryInput[],
     expected: LedgerHead,
-    /**
-     * A data-modifying statement that must commit with the entries (e.g. the rows they record),
-     * built around `gate`, the condition "the append happens", which it must require of every row
-     * it writes. It runs in the same statement, so it commits with the entries or not at all.
-     */
-    also?: (gate: RawBuilder<unknown>) => RawBuilder<unknown>,
+    /** Statements that must commit with the entries (they run in the same statement). */
+    also: Companion | readonly Companion[] = [],
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
+    const companions = typeof also === 'function' ? [also] : also;
     if (inputs.length === 0) {
-      if (also) throw new CordonError('CORDON_ERR_INTERNAL', 'A conditional write needs entries to go with.');
+      if (companions.length > 0)
+        throw new CordonError('CORDON_ERR_INTERNAL', 'A conditional write needs entries to go with.');
       return { entries: [], head: expected };
     }
-    return this.write(prepareEntries(inputs), expected, also ?? true);
+    return this.write(prepareEntries(inputs), expected, true, companions);
   }
 
   /** The head as stored (size and frontier), for `appendIfHead`. */
@@ -124,13 +195,15 @@ export class KyselyLedgerRepository implements LedgerRepository {
    * no hex encoding in Node, no hex text to parse and decode in PostgreSQL (measured: the hex-text
    * version spent most of its time outside the insert itself). With `conditional`, the head update
    * comes first and gates the inserts (see `appendIfHead`); without it, the caller holds the head
-   * row lock and the head update checks that every row was written.
+   * row lock and the head update checks that every row was written. Companion statements are data-
+   * modifying WITH clauses of the same statement (gated on the append when it is conditional).
    */
   private async write(
     prepared: PreparedEntries,
     head: LedgerHead,
-    /** `false`: the caller holds the head row; otherwise conditional on it, with an optional companion write. */
-    conditional: boolean | ((gate: RawBuilder<unknown>) => RawBuilder<unknown>),
+    /** `false`: the caller holds the head row; `true`: conditional on it. */
+    conditional: boolean,
+    also: readonly Companion[],
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
     const { inputs, encoders, actors, actions, customers, times } = prepared;
     const appender = new MerkleAppender({ size: head.size, frontier: splitFrontier(head.frontier) });
@@ -175,10 +248,15 @@ export class KyselyLedgerRepository implements LedgerRepository {
         insert into ledger_nodes (level, idx, hash)
         select u.level, u.idx, substring(${nodeBlob}::bytea from (u.i::int - 1) * 32 + 1 for 32)
         from unnest(${nodeLevels}::smallint[], ${nodeIdx}::bigint[]) with ordinality as u(level, idx, i)`;
+    // Data-modifying WITH clauses run once, to completion, whether or not anything reads them.
+    const companions = (gate: RawBuilder<unknown>) =>
+      sql.join(
+        also.map((c, i) => sql`, ${sql.raw(`companion_${i}`)} as (${c(gate)})`),
+        sql``,
+      );
     if (conditional) {
       const gate = sql`exists (select 1 from moved)`;
-      // Data-modifying WITH clauses run once, to completion, whether or not anything reads them.
-      const companion = conditional === true ? sql`` : sql`, companion as (${conditional(gate)})`;
+      const companion = also.length === 0 ? sql`` : companions(gate);
       const result = await sql<{ size: number | null; written: number; nodes: number }>`
         with moved as (
           update ledger_head set size = ${next.size}, frontier = ${frontier}
@@ -208,7 +286,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
       ), new_nodes as (
         ${insertNodes}
         returning 1
-      )
+      )${also.length === 0 ? sql`` : companions(sql`true`)}
       update ledger_head set size = ${next.size}, frontier = ${frontier}
       where id = 1 and (select count(*) from new_entries) = ${inputs.length}
         and (select count(*) from new_nodes) = ${nodeLevels.length}

@@ -1,4 +1,5 @@
 import {
+  CordonError,
   GroupCommit,
   type JournalWrites,
   type LedgerEntry,
@@ -8,10 +9,10 @@ import {
   type UnitOfWork,
 } from '@cordon/core';
 import type { Kysely } from 'kysely';
-import { KyselyAccessRepository } from './access.repository';
+import { grantsInsert, KyselyAccessRepository } from './access.repository';
 import { KyselyApiKeyRepository } from './apikey.repository';
 import { KyselyAssignmentRepository } from './assignment.repository';
-import { KyselyLedgerRepository, type LedgerHead } from './ledger.repository';
+import { type Companion, type HeadHint, KyselyLedgerRepository } from './ledger.repository';
 import { KyselyMetaRepository } from './meta.repository';
 import { decisionsUpsert, KyselyRiskRepository } from './risk.repository';
 import type { Schema } from './schema';
@@ -20,11 +21,33 @@ import { KyselyTraceRepository } from './trace.repository';
 import { KyselyVaultRepository } from './vault.repository';
 import { KyselyWatchRepository } from './watch.repository';
 
-/** Repositories bound to one connection or transaction. */
-export function repositoriesFor(db: Kysely<Schema>): Repositories {
+/**
+ * The rows written with ledger entries, as companion statements of the append (ADR 0015, 0016). The
+ * same order decided twice keeps its latest decision (one row per order).
+ */
+export function journalCompanions(writes: JournalWrites): Companion[] {
+  const out: Companion[] = [];
+  if (writes.riskDecisions && writes.riskDecisions.length > 0) {
+    const latest = new Map<string, RiskDecisionRow>();
+    for (const row of writes.riskDecisions) latest.set(row.orderId, row);
+    const rows = [...latest.values()];
+    out.push((gate) => decisionsUpsert(rows, gate));
+  }
+  if (writes.grants && writes.grants.length > 0) {
+    const rows = writes.grants;
+    out.push((gate) => grantsInsert(rows, gate));
+  }
+  return out;
+}
+
+/**
+ * Repositories bound to one connection or transaction. With `hint`, the ledger's appends start from
+ * that shared guess of the head (see `KyselyLedgerRepository.append`).
+ */
+export function repositoriesFor(db: Kysely<Schema>, hint?: HeadHint): Repositories {
   return {
     vault: new KyselyVaultRepository(db),
-    ledger: new KyselyLedgerRepository(db),
+    ledger: new KyselyLedgerRepository(db, { companions: journalCompanions, ...(hint ? { hint } : {}) }),
     apiKeys: new KyselyApiKeyRepository(db),
     meta: new KyselyMetaRepository(db),
     staff: new KyselyStaffRepository(db),
@@ -117,17 +140,18 @@ interface GroupItem {
 export class KyselyUnitOfWork implements UnitOfWork {
   private readonly groups = new GroupCommit<GroupItem, LedgerEntry[]>(
     (items) => this.commitGroup(items),
-    (item) => item.entries.length + (item.writes?.riskDecisions.length ?? 0),
+    (item) =>
+      item.entries.length + (item.writes?.riskDecisions?.length ?? 0) + (item.writes?.grants?.length ?? 0),
     MAX_GROUP_WEIGHT,
   );
-  /** The head this process's last group commit left (see `appendGroup`). */
-  private head: LedgerHead | undefined;
+  /** The head this process's last append left (group commits and transactions alike; see `appendGroup`). */
+  private readonly hint: HeadHint = { head: undefined };
   private readonly ledger: KyselyLedgerRepository;
   private readonly pooled: Repositories;
 
   constructor(private readonly db: Kysely<Schema>) {
-    this.ledger = new KyselyLedgerRepository(db);
-    const repos = repositoriesFor(db);
+    this.ledger = new KyselyLedgerRepository(db, { companions: journalCompanions });
+    const repos = repositoriesFor(db, this.hint);
     const vault = repos.vault;
     const orders = new BatchLoader(
       (ids) => vault.findOrders(ids),
@@ -158,7 +182,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   run<T>(fn: (repos: Repositories) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((tx) => fn(repositoriesFor(tx)));
+    return this.db.transaction().execute((tx) => fn(repositoriesFor(tx, this.hint)));
   }
 
   /** Reads outside any transaction (for lookups that need no ledger entry, such as credentials). */
@@ -175,7 +199,12 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   async journal(writes: JournalWrites, entries: LedgerEntryInput[]): Promise<void> {
-    if (writes.riskDecisions.length === 0 && entries.length === 0) return;
+    if (
+      (writes.riskDecisions?.length ?? 0) === 0 &&
+      (writes.grants?.length ?? 0) === 0 &&
+      entries.length === 0
+    )
+      return;
     await this.groups.submit({ entries, writes });
   }
 
@@ -190,15 +219,14 @@ export class KyselyUnitOfWork implements UnitOfWork {
 
   /** One group: all its entries in one append (with the group's rows), handed back to each caller in order. */
   private async commitGroup(items: GroupItem[]): Promise<LedgerEntry[][]> {
-    // The same order decided twice in one group keeps its latest decision (one row per order).
-    const decisions = new Map<string, RiskDecisionRow>();
-    for (const item of items) {
-      for (const row of item.writes?.riskDecisions ?? []) decisions.set(row.orderId, row);
-    }
+    const writes: JournalWrites = {
+      riskDecisions: items.flatMap((item) => item.writes?.riskDecisions ?? []),
+      grants: items.flatMap((item) => item.writes?.grants ?? []),
+    };
     try {
       const appended = await this.appendGroup(
         items.flatMap((item) => item.entries),
-        [...decisions.values()],
+        writes,
       );
       let at = 0;
       return items.map(({ entries }) => {
@@ -206,40 +234,37 @@ export class KyselyUnitOfWork implements UnitOfWork {
         return appended.slice(at - entries.length, at);
       });
     } catch (error) {
-      this.head = undefined;
+      this.hint.head = undefined;
       throw error;
     }
   }
 
   /**
-   * One group's entries. While this process is the log's only writer, the head its last group left
+   * One group's entries. While this process is the log's only writer, the head its last append left
    * is still the head, and the group goes in ONE autocommit statement conditional on that head
    * (no begin, head lock or commit round trips in the log's serialized section). When another
-   * writer moved the head (a reveal batch, an ingestion, another process), nothing was written:
-   * the group appends the locked way and the head is remembered afresh.
+   * writer moved the head (an ingestion, another process), nothing was written: the group appends
+   * the locked way and the head is remembered afresh.
    */
-  private async appendGroup(
-    entries: LedgerEntryInput[],
-    decisions: RiskDecisionRow[],
-  ): Promise<LedgerEntry[]> {
+  private async appendGroup(entries: LedgerEntryInput[], writes: JournalWrites): Promise<LedgerEntry[]> {
+    const also = journalCompanions(writes);
     if (entries.length > 0) {
-      const known = this.head ?? (await this.ledger.storedHead());
-      const fast = await this.ledger.appendIfHead(
-        entries,
-        known,
-        decisions.length > 0 ? (gate) => decisionsUpsert(decisions, gate) : undefined,
-      );
+      const known = this.hint.head ?? (await this.ledger.storedHead());
+      const fast = await this.ledger.appendIfHead(entries, known, also);
       if (fast) {
-        this.head = fast.head;
+        this.hint.head = fast.head;
         return fast.entries;
       }
+    } else if (also.length > 0) {
+      throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
     }
-    this.head = undefined;
-    const locked = await this.db.transaction().execute(async (tx) => {
-      if (decisions.length > 0) await new KyselyRiskRepository(tx).upsertDecisions(decisions);
-      return new KyselyLedgerRepository(tx).appendLocked(entries);
-    });
-    this.head = locked.head;
+    this.hint.head = undefined;
+    const locked = await this.db
+      .transaction()
+      .execute((tx) =>
+        new KyselyLedgerRepository(tx, { companions: journalCompanions }).appendLocked(entries, writes),
+      );
+    this.hint.head = locked.head;
     return locked.entries;
   }
 }

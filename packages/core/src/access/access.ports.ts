@@ -68,6 +68,14 @@ export interface AssignmentRepository {
 
 export type GrantKind = 'reveal' | 'search' | 'break_glass';
 
+/** One use of a counted right (a reveal, a search, a break-glass), counted against quotas and rate limits. */
+export interface GrantRow {
+  staffId: string;
+  kind: GrantKind;
+  customerId: string | null;
+  at: Date;
+}
+
 /** What `policyFacts` is asked for. */
 export interface PolicyFactsQuery {
   /** Tickets named as references. */
@@ -175,9 +183,7 @@ export interface AccessRepository {
    * grant committed before the locks were taken.
    */
   policyFacts(query: PolicyFactsQuery, now: Date): Promise<PolicyFactRows>;
-  recordGrants(
-    rows: ReadonlyArray<{ staffId: string; kind: GrantKind; customerId: string | null; at: Date }>,
-  ): Promise<void>;
+  recordGrants(rows: readonly GrantRow[]): Promise<void>;
   insertBreakGlass(row: BreakGlassRow): Promise<void>;
   findBreakGlass(id: string): Promise<BreakGlassRow | undefined>;
   listBreakGlass(status: BreakGlassRow['reviewStatus'] | undefined, limit: number): Promise<BreakGlassRow[]>;

@@ -1,3 +1,4 @@
+import type { JournalWrites } from '../shared/unit-of-work';
 import type { LedgerEntry, LedgerEntryInput } from './entry';
 
 export interface StoredEntry {
@@ -24,8 +25,11 @@ export interface StoredCosignature {
 
 /** The append-only log and its Merkle node table. Append assigns gap-free sequence numbers under a lock. */
 export interface LedgerRepository {
-  /** Appends in the current transaction; returns the assigned entries. Fails the transaction if it cannot. */
-  append(entries: readonly LedgerEntryInput[]): Promise<LedgerEntry[]>;
+  /**
+   * Appends in the current transaction; returns the assigned entries. Fails the transaction if it
+   * cannot. `writes` are rows that must commit with the entries (they need at least one entry).
+   */
+  append(entries: readonly LedgerEntryInput[], writes?: JournalWrites): Promise<LedgerEntry[]>;
   size(): Promise<number>;
   /** Root hash of the current tree (from the stored frontier). */
   head(): Promise<{ size: number; rootHash: Buffer }>;

@@ -1,4 +1,9 @@
-import type { AccessRepository, AssignmentRepository, StaffRepository } from '../access/access.ports';
+import type {
+  AccessRepository,
+  AssignmentRepository,
+  GrantRow,
+  StaffRepository,
+} from '../access/access.ports';
 import type { ApiKeyRepository } from '../access/apikey.ports';
 import type { LedgerEntryInput } from '../ledger/entry';
 import type { LedgerRepository } from '../ledger/ledger.ports';
@@ -27,10 +32,16 @@ export interface MetaRepository {
   set(key: string, value: string): Promise<void>;
 }
 
-/** Rows that `UnitOfWork.journal` writes together with their ledger entries. */
+/**
+ * Rows that are written together with ledger entries (`UnitOfWork.journal`, `LedgerRepository.append`):
+ * the rows and the entries commit together or not at all, in the append's own statement where the
+ * store can (ADR 0015, 0016).
+ */
 export interface JournalWrites {
   /** Risk decisions, one row per order (a later row for the same order replaces an earlier one). */
-  riskDecisions: readonly RiskDecisionRow[];
+  riskDecisions?: readonly RiskDecisionRow[];
+  /** Grants that reveals and break-glass uses count against their quotas. */
+  grants?: readonly GrantRow[];
 }
 
 /**
