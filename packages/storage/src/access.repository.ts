@@ -7,10 +7,12 @@ import type {
   PolicyFactRows,
   PolicyFactsQuery,
   SecurityAlertRow,
+  StaffMember,
 } from '@cordon/core';
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { toDelivery, toTicket } from './assignment.repository';
 import type { Schema } from './schema';
+import { toStaff } from './staff.repository';
 import { toHold } from './watch.repository';
 
 type Json = Record<string, unknown>;
@@ -87,15 +89,20 @@ export function grantsInsert(rows: readonly GrantRow[], gate: RawBuilder<unknown
 export class KyselyAccessRepository implements AccessRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  async lockStaff(staffIds: readonly string[]): Promise<void> {
-    if (staffIds.length === 0) return;
+  async lockStaff(staffIds: readonly string[]): Promise<StaffMember[]> {
+    if (staffIds.length === 0) return [];
     // One statement; the locks are taken in the order of their keys (the sorted subquery is scanned
     // in order before the outer projection calls the lock function), so any two transactions that
-    // lock several people take the shared ones in the same order and cannot deadlock.
-    await sql`
-      select pg_advisory_xact_lock(72616402, k) from (
-        select distinct hashtext(id) as k from unnest(${[...staffIds]}::text[]) as id order by k
-      ) locks`.execute(this.db);
+    // lock several people take the shared ones in the same order and cannot deadlock. `taken` is one
+    // row that exists only once every lock is held; the people come with it (ADR 0016).
+    const r = await sql<Selectable<Schema['staff']> | { [K in keyof Selectable<Schema['staff']>]: null }>`
+      with locks as materialized (
+        select pg_advisory_xact_lock(72616402, k) from (
+          select distinct hashtext(id) as k from unnest(${[...staffIds]}::text[]) as id order by k
+        ) sorted
+      ), taken as (select count(*) as n from locks)
+      select s.* from taken left join staff s on s.id = any(${[...staffIds]}::text[])`.execute(this.db);
+    return r.rows.flatMap((row) => (row.id === null ? [] : [toStaff(row as Selectable<Schema['staff']>)]));
   }
 
   async policyFacts(query: PolicyFactsQuery, now: Date): Promise<PolicyFactRows> {

@@ -8,10 +8,44 @@ import type {
   StaffTokenRow,
 } from '@cordon/core';
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { CompiledOnce } from './compiled-once';
 import { buf, bufOrNull } from './database';
 import type { Schema } from './schema';
 
-function toStaff(r: Selectable<Schema['staff']>): StaffMember {
+// Hot lookups (every staff request's authentication, every decision), compiled once. One array
+// parameter: the same text for any number of ids, so it is also prepared once (ADR 0013).
+const staffByIds = new CompiledOnce((db, ids: string[]) =>
+  db.selectFrom('staff').selectAll().where('id', '=', sql<string>`any(${ids}::text[])`),
+);
+
+const tokenHolders = new CompiledOnce((db, ids: string[]) =>
+  db
+    .selectFrom('staff_tokens as t')
+    .leftJoin('staff as s', 's.id', 't.staff_id')
+    .select([
+      't.id as token_id',
+      't.staff_id',
+      't.name as token_name',
+      't.secret_hash',
+      't.created_at as token_created_at',
+      't.revoked_at',
+      's.id as holder_id',
+      's.name',
+      's.role',
+      's.team',
+      's.merchant',
+      's.shift_start',
+      's.shift_end',
+      's.shift_tz',
+      's.status',
+      's.since',
+      's.reveal_quota',
+      's.updated_at',
+    ])
+    .where('t.id', '=', sql<string>`any(${ids}::text[])`),
+);
+
+export function toStaff(r: Selectable<Schema['staff']>): StaffMember {
   return {
     id: r.id,
     name: r.name,
@@ -106,12 +140,7 @@ export class KyselyStaffRepository implements StaffRepository {
 
   async findMany(ids: readonly string[]): Promise<StaffMember[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('staff')
-      .selectAll()
-      // One array parameter: the same text for any number of ids, so it is prepared once (ADR 0013).
-      .where('id', '=', sql<string>`any(${[...ids]}::text[])`)
-      .execute();
+    const rows = await staffByIds.execute(this.db, [...ids]);
     return rows.map(toStaff);
   }
 
@@ -196,31 +225,7 @@ export class KyselyStaffRepository implements StaffRepository {
   ): Promise<Array<{ token: StaffTokenRow; holder: StaffMember | undefined }>> {
     if (ids.length === 0) return [];
     // One round trip per authentication (or per burst of them): the token and its holder together.
-    const rows = await this.db
-      .selectFrom('staff_tokens as t')
-      .leftJoin('staff as s', 's.id', 't.staff_id')
-      .select([
-        't.id as token_id',
-        't.staff_id',
-        't.name as token_name',
-        't.secret_hash',
-        't.created_at as token_created_at',
-        't.revoked_at',
-        's.id as holder_id',
-        's.name',
-        's.role',
-        's.team',
-        's.merchant',
-        's.shift_start',
-        's.shift_end',
-        's.shift_tz',
-        's.status',
-        's.since',
-        's.reveal_quota',
-        's.updated_at',
-      ])
-      .where('t.id', '=', sql<string>`any(${[...ids]}::text[])`)
-      .execute();
+    const rows = await tokenHolders.execute(this.db, [...ids]);
     return rows.map((r) => ({
       token: {
         id: r.token_id,

@@ -502,14 +502,33 @@ for (const backend of await testDatabases()) {
             await sql<{ n: number }>`select count(*)::int as n from pg_locks
               where locktype = 'advisory' and pid = pg_backend_pid() and classid = 72616402`.execute(db)
           ).rows[0]?.n;
+        const person = (id: string): StaffMember => ({
+          id,
+          name: `Agent ${id}`,
+          role: 'support_agent',
+          team: 'cs',
+          merchant: null,
+          shift: { start: '09:00', end: '18:00', tz: 'Asia/Shanghai' },
+          status: id === 'c' ? 'departed' : 'active',
+          since: null,
+          revealQuota: null,
+          updatedAt: new Date('2026-11-01T00:00:00Z'),
+        });
+        await repositoriesFor(database.db).staff.upsert([person('a'), person('c')]);
         // One connection throughout, so the last check looks at the same session the locks were in.
         await database.db.connection().execute(async (conn) => {
           await conn.transaction().execute(async (tx) => {
             const repos = repositoriesFor(tx);
-            await repos.access.lockStaff(['b', 'a', 'c', 'a']);
+            // The people come with their locks: those in the directory, as stored.
+            const people = await repos.access.lockStaff(['b', 'a', 'c', 'a']);
+            expect(people.map((p) => `${p.id}:${p.status}`).sort()).toEqual(['a:active', 'c:departed']);
+            expect(people.find((p) => p.id === 'a')).toEqual(person('a'));
             expect(await held(tx)).toBe(3);
             await repos.access.lockStaff(['a']);
             expect(await held(tx)).toBe(3);
+            // Nobody in the directory: the lock is still taken.
+            expect(await repos.access.lockStaff(['x'])).toEqual([]);
+            expect(await held(tx)).toBe(4);
           });
           expect(await held(conn)).toBe(0);
         });

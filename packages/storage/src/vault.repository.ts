@@ -12,6 +12,7 @@ import {
   type VaultRepository,
 } from '@cordon/core';
 import { type Kysely, sql } from 'kysely';
+import { CompiledOnce } from './compiled-once';
 import { buf, bufOrNull } from './database';
 import type { Schema } from './schema';
 
@@ -157,6 +158,27 @@ function fixed32<T>(rows: readonly T[], value: (row: T) => Buffer): Buffer {
 const nth32 = (blob: Buffer) => sql`substring(${blob}::bytea from (u.i::int - 1) * 32 + 1 for 32)`;
 
 /** Kysely implementation of the vault port; one instance per transaction. */
+// The read path's batched lookups (masked reads, reveals), compiled once (see CompiledOnce); the
+// ids travel as one array parameter.
+const customersByIds = new CompiledOnce((db, ids: string[]) =>
+  db
+    .selectFrom('customers as c')
+    .leftJoin('customer_keys as k', 'k.customer_id', 'c.id')
+    .selectAll('c')
+    .select(['k.kek_version', 'k.wrapped_dek'])
+    .where('c.id', '=', sql<string>`any(${ids}::text[])`),
+);
+
+const ordersByIds = new CompiledOnce((db, ids: string[]) =>
+  db
+    .selectFrom('orders as o')
+    .innerJoin('customers as c', 'c.id', 'o.customer_id')
+    .leftJoin('customer_keys as k', 'k.customer_id', 'o.customer_id')
+    .selectAll('o')
+    .select(['c.erased_at', 'k.kek_version', 'k.wrapped_dek'])
+    .where('o.id', '=', sql<string>`any(${ids}::text[])`),
+);
+
 export class KyselyVaultRepository implements VaultRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
@@ -296,9 +318,7 @@ export class KyselyVaultRepository implements VaultRepository {
 
   async findCustomers(ids: readonly string[]): Promise<StoredCustomer[]> {
     if (ids.length === 0) return [];
-    const rows = await this.customerQuery()
-      .where('c.id', '=', sql<string>`any(${[...ids]}::text[])`)
-      .execute();
+    const rows = await customersByIds.execute(this.db, [...ids]);
     return rows.map((r) => toStoredCustomer(r));
   }
 
@@ -309,9 +329,7 @@ export class KyselyVaultRepository implements VaultRepository {
 
   async findOrders(ids: readonly string[]): Promise<StoredOrder[]> {
     if (ids.length === 0) return [];
-    const rows = await this.orderQuery()
-      .where('o.id', '=', sql<string>`any(${[...ids]}::text[])`)
-      .execute();
+    const rows = await ordersByIds.execute(this.db, [...ids]);
     return rows.map((r) => toStoredOrder(r as OrderSelect));
   }
 

@@ -174,9 +174,9 @@ export interface AccessRepository {
   /**
    * Serialises decisions of each person across transactions and processes (transaction-scoped
    * advisory locks, taken in one fixed order so two transactions locking several people cannot
-   * deadlock).
+   * deadlock). Answers the people's directory rows, read in the same statement (those that exist).
    */
-  lockStaff(staffIds: readonly string[]): Promise<void>;
+  lockStaff(staffIds: readonly string[]): Promise<StaffMember[]>;
   /**
    * Every fact the policy needs for a set of requests, in ONE statement (one round trip however
    * many requests are decided together); read after `lockStaff`, so the counters include every

@@ -171,14 +171,26 @@ export class AccessService implements AccessGuard {
   async decideMany(
     repos: Repositories,
     items: ReadonlyArray<{ ctx: RequestContext; request: DecideRequest }>,
-    /** The staff actors, if the caller has read them in this transaction already. */
-    staffRead?: readonly StaffMember[],
   ): Promise<Decided[]> {
     const now = this.deps.clock.now();
-    const staffIds = [
-      ...new Set(items.filter((i) => i.ctx.actor.type === 'staff').map((i) => i.ctx.actor.id)),
-    ];
-    const people = new Map((staffRead ?? (await repos.staff.findMany(staffIds))).map((p) => [p.id, p]));
+    const staffOf = (ctx: RequestContext) => (ctx.actor.type === 'staff' ? ctx.actor.id : undefined);
+    const staffIds = [...new Set(items.flatMap(({ ctx }) => staffOf(ctx) ?? []))];
+    const countedIds = items.flatMap(({ ctx, request }) =>
+      countedActions.includes(request.action) ? (staffOf(ctx) ?? []) : [],
+    );
+    if (new Set(countedIds).size !== countedIds.length) {
+      throw new CordonError(
+        'CORDON_ERR_INTERNAL',
+        'decideMany was given two counted requests of one person; decide them in separate calls.',
+      );
+    }
+    // Counted people are read with their locks (one statement), the others on their own.
+    const locked = countedIds.length > 0 ? await repos.access.lockStaff(countedIds) : [];
+    const lockedIds = new Set(countedIds);
+    const others = staffIds.filter((id) => !lockedIds.has(id));
+    const people = new Map(
+      [...locked, ...(others.length > 0 ? await repos.staff.findMany(others) : [])].map((p) => [p.id, p]),
+    );
     const asked = items.map(({ ctx, request }) => {
       const staff = ctx.actor.type === 'staff' ? people.get(ctx.actor.id) : undefined;
       return {
@@ -191,14 +203,6 @@ export class AccessService implements AccessGuard {
       };
     });
     const known = asked.filter((a) => a.staff !== undefined);
-    const countedIds = known.filter((a) => a.counted).map((a) => a.staff?.id ?? '');
-    if (new Set(countedIds).size !== countedIds.length) {
-      throw new CordonError(
-        'CORDON_ERR_INTERNAL',
-        'decideMany was given two counted requests of one person; decide them in separate calls.',
-      );
-    }
-    if (countedIds.length > 0) await repos.access.lockStaff(countedIds);
     const references = [...new Set(known.flatMap((a) => (a.reference ? [a.reference] : [])))];
     const pairs = known.flatMap((a) =>
       a.staff && a.request.customerId ? [{ staffId: a.staff.id, customerId: a.request.customerId }] : [],
@@ -432,19 +436,15 @@ export class AccessService implements AccessGuard {
     decided: () => void,
     committing: () => void,
   ): Promise<RevealOutcome[]> {
-    const orderIds = [...new Set(batch.flatMap((p) => (p.input.orderId ? [p.input.orderId] : [])))];
-    const customerIds = [...new Set(batch.flatMap((p) => (p.input.customerId ? [p.input.customerId] : [])))];
-    const staffIds = [
-      ...new Set(batch.filter((p) => p.ctx.actor.type === 'staff').map((p) => p.ctx.actor.id)),
-    ];
     return this.deps.uow.run(async (repos) => {
       const now = this.deps.clock.now();
-      // Read inside the transaction, not on the pool while it begins: measured, the extra
-      // concurrent backends cost more than the two round trips saved (ADR 0016).
-      const [orders, customers, people] = await Promise.all([
+      const orderIds = [...new Set(batch.flatMap((p) => (p.input.orderId ? [p.input.orderId] : [])))];
+      const customerIds = [
+        ...new Set(batch.flatMap((p) => (p.input.customerId ? [p.input.customerId] : []))),
+      ];
+      const [orders, customers] = await Promise.all([
         orderIds.length > 0 ? repos.vault.findOrders(orderIds) : [],
         customerIds.length > 0 ? repos.vault.findCustomers(customerIds) : [],
-        staffIds.length > 0 ? repos.staff.findMany(staffIds) : [],
       ]);
       const orderById = new Map(orders.map((o) => [o.id, o]));
       const customerById = new Map(customers.map((c) => [c.id, c]));
@@ -470,7 +470,6 @@ export class AccessService implements AccessGuard {
             justification: p.input.breakGlass?.justification,
           },
         })),
-        people,
       );
       const outcomes: RevealOutcome[] = [];
       const entries: LedgerEntryInput[] = [];
