@@ -533,6 +533,29 @@ for (const backend of await testDatabases()) {
           expect(await held(conn)).toBe(0);
         });
       });
+
+      it("reads the watcher's cursors without its snapshot, locked, and the snapshot only when asked", async () => {
+        const repos = repositoriesFor(database.db);
+        expect(await database.db.transaction().execute((tx) => repositoriesFor(tx).watch.lockCursors())).toBe(
+          undefined,
+        );
+        const snapshot = { windows: Array.from({ length: 50 }, (_, i) => ({ actor: `s${i}`, n: i })) };
+        await repos.watch.saveState({ ledgerCursor: 41, eventsCursor: 7, snapshot }, new Date());
+        await database.db.connection().execute(async (conn) => {
+          await conn.transaction().execute(async (tx) => {
+            expect(await repositoriesFor(tx).watch.lockCursors()).toEqual({
+              ledgerCursor: 41,
+              eventsCursor: 7,
+            });
+            const lock = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+              where locktype = 'tuple' or (locktype = 'transactionid' and pid = pg_backend_pid())`.execute(
+              tx,
+            );
+            expect(lock.rows[0]?.n).toBeGreaterThan(0);
+            expect((await repositoriesFor(tx).watch.loadState())?.snapshot).toEqual(snapshot);
+          });
+        });
+      });
     });
 
     describe('erasure', () => {

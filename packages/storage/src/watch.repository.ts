@@ -59,6 +59,16 @@ export class KyselyWatchRepository implements WatchRepository {
       : undefined;
   }
 
+  async lockCursors(): Promise<{ ledgerCursor: number; eventsCursor: number } | undefined> {
+    const r = await this.db
+      .selectFrom('watch_state')
+      .select(['ledger_cursor', 'events_cursor'])
+      .where('id', '=', 1)
+      .forUpdate()
+      .executeTakeFirst();
+    return r ? { ledgerCursor: Number(r.ledger_cursor), eventsCursor: Number(r.events_cursor) } : undefined;
+  }
+
   async saveState(state: WatchStateRow, at: Date): Promise<void> {
     const values = {
       id: 1,

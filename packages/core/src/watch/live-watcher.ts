@@ -76,8 +76,9 @@ export class LiveWatcher {
     const notify: Array<{ alert: WatchAlert; contained: boolean }> = [];
     const result = await this.deps.uow.run(async (repos) => {
       const now = this.deps.clock.now();
-      const state = await repos.watch.loadState(true);
-      const stored = { ledger: state?.ledgerCursor ?? -1, events: state?.eventsCursor ?? 0 };
+      // The cursors, locked (one watcher at a time); the snapshot only when restoring from it.
+      const locked = await repos.watch.lockCursors();
+      const stored = { ledger: locked?.ledgerCursor ?? -1, events: locked?.eventsCursor ?? 0 };
       const refresh = now.getTime() - this.contextAt > (this.deps.options.contextRefreshMs ?? 300_000);
       if (!this.context || refresh) {
         this.context = await this.loadContext(repos, now);
@@ -94,6 +95,7 @@ export class LiveWatcher {
         stored.ledger !== this.persisted.ledger ||
         stored.events !== this.persisted.events
       ) {
+        const state = locked ? await repos.watch.loadState() : undefined;
         this.engine = state?.snapshot
           ? WatchEngine.restore(this.context, state.snapshot, this.deps.options.config)
           : new WatchEngine(this.context, this.deps.options.config);

@@ -30,6 +30,11 @@ export interface WatchRepository {
   eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; body: WatchEventInput }>>;
   /** The watcher's state; `forUpdate` locks it until the transaction ends (one watcher at a time). */
   loadState(forUpdate?: boolean): Promise<WatchStateRow | undefined>;
+  /**
+   * The watcher's cursors without its snapshot (which grows to hundreds of kilobytes), locked like
+   * `loadState(true)`: what every tick needs; the snapshot is read only to restore from it.
+   */
+  lockCursors(): Promise<{ ledgerCursor: number; eventsCursor: number } | undefined>;
   saveState(state: WatchStateRow, at: Date): Promise<void>;
   upsertHold(row: StaffHoldRow): Promise<void>;
   findHold(staffId: string): Promise<StaffHoldRow | undefined>;
