@@ -17,9 +17,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
 import { type HeadHint, KyselyLedgerRepository } from './ledger.repository';
-import { decisionsUpsert } from './risk.repository';
 import { disposeDatabase, resetDatabase, TEST_DATABASE_URL, testDatabases } from './testing/test-databases';
-import { repositoriesFor } from './unit-of-work';
+import { journalCompanions, repositoriesFor } from './unit-of-work';
 
 const ctx: RequestContext = {
   actor: { type: 'staff', id: 'staff:alice', role: 'support_agent' },
@@ -365,23 +364,19 @@ for (const backend of await testDatabases()) {
       });
 
       it('writes a conditional companion only when the append happens', async () => {
-        const ledger = new KyselyLedgerRepository(database.db);
+        const ledger = new KyselyLedgerRepository(database.db, { companions: journalCompanions });
         const stale = await ledger.storedHead();
         await appendAll(1);
         const row = decision('S1', 7);
-        const refused = await ledger.appendIfHead([decisionEntry(row)], stale, (gate) =>
-          decisionsUpsert([row], gate),
-        );
+        const refused = await ledger.appendIfHead([decisionEntry(row)], stale, { riskDecisions: [row] });
         expect(refused).toBeUndefined();
         expect(await storedScores()).toEqual([]);
-        const written = await ledger.appendIfHead([decisionEntry(row)], await ledger.storedHead(), (gate) =>
-          decisionsUpsert([row], gate),
-        );
+        const written = await ledger.appendIfHead([decisionEntry(row)], await ledger.storedHead(), {
+          riskDecisions: [row],
+        });
         expect(written?.entries.map((e) => e.seq)).toEqual([1]);
         expect(await storedScores()).toEqual(['S1:7']);
-        await expect(
-          ledger.appendIfHead([], stale, (gate) => decisionsUpsert([row], gate)),
-        ).rejects.toMatchObject({
+        await expect(ledger.appendIfHead([], stale, { riskDecisions: [row] })).rejects.toMatchObject({
           code: 'CORDON_ERR_INTERNAL',
         });
       });

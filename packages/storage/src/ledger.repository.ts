@@ -95,12 +95,8 @@ export class KyselyLedgerRepository implements LedgerRepository {
    * takes the head row the locked way (ADR 0016).
    */
   async append(inputs: readonly LedgerEntryInput[], writes?: JournalWrites): Promise<LedgerEntry[]> {
-    const also = this.companionsOf(writes);
-    if (inputs.length === 0) {
-      if (also.length > 0)
-        throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
-      return []; // nothing to lock or read
-    }
+    const also = this.companionsOf(writes, inputs);
+    if (inputs.length === 0) return []; // nothing to lock or read
     const prepared = prepareEntries(inputs);
     const hint = this.options.hint;
     if (hint?.head) {
@@ -120,19 +116,19 @@ export class KyselyLedgerRepository implements LedgerRepository {
     inputs: readonly LedgerEntryInput[],
     writes?: JournalWrites,
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead }> {
-    const also = this.companionsOf(writes);
-    if (inputs.length === 0) {
-      if (also.length > 0)
-        throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
-      return { entries: [], head: await this.storedHead() };
-    }
+    const also = this.companionsOf(writes, inputs);
+    if (inputs.length === 0) return { entries: [], head: await this.storedHead() };
     // Everything that does not depend on the sequence number is done before taking the lock.
     return this.writeLocked(prepareEntries(inputs), also);
   }
 
-  private companionsOf(writes: JournalWrites | undefined): Companion[] {
+  /** The statements that write `writes` with the entries; rows without entries to go with are refused. */
+  private companionsOf(writes: JournalWrites | undefined, inputs: readonly LedgerEntryInput[]): Companion[] {
     if (!writes || ((writes.riskDecisions?.length ?? 0) === 0 && (writes.grants?.length ?? 0) === 0))
       return [];
+    if (inputs.length === 0) {
+      throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
+    }
     if (!this.options.companions) {
       throw new CordonError(
         'CORDON_ERR_INTERNAL',
@@ -166,16 +162,12 @@ export class KyselyLedgerRepository implements LedgerRepository {
   async appendIfHead(
     inputs: readonly LedgerEntryInput[],
     expected: LedgerHead,
-    /** Statements that must commit with the entries (they run in the same statement). */
-    also: Companion | readonly Companion[] = [],
+    /** Rows that must commit with the entries (written in the same statement, gated on the append). */
+    writes?: JournalWrites,
   ): Promise<{ entries: LedgerEntry[]; head: LedgerHead } | undefined> {
-    const companions = typeof also === 'function' ? [also] : also;
-    if (inputs.length === 0) {
-      if (companions.length > 0)
-        throw new CordonError('CORDON_ERR_INTERNAL', 'A conditional write needs entries to go with.');
-      return { entries: [], head: expected };
-    }
-    return this.write(prepareEntries(inputs), expected, true, companions);
+    const also = this.companionsOf(writes, inputs);
+    if (inputs.length === 0) return { entries: [], head: expected };
+    return this.write(prepareEntries(inputs), expected, true, also);
   }
 
   /** The head as stored (size and frontier), for `appendIfHead`. */

@@ -1,5 +1,4 @@
 import {
-  CordonError,
   GroupCommit,
   type JournalWrites,
   type LedgerEntry,
@@ -247,16 +246,11 @@ export class KyselyUnitOfWork implements UnitOfWork {
    * the locked way and the head is remembered afresh.
    */
   private async appendGroup(entries: LedgerEntryInput[], writes: JournalWrites): Promise<LedgerEntry[]> {
-    const also = journalCompanions(writes);
-    if (entries.length > 0) {
-      const known = this.hint.head ?? (await this.ledger.storedHead());
-      const fast = await this.ledger.appendIfHead(entries, known, also);
-      if (fast) {
-        this.hint.head = fast.head;
-        return fast.entries;
-      }
-    } else if (also.length > 0) {
-      throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
+    const known = this.hint.head ?? (await this.ledger.storedHead());
+    const fast = await this.ledger.appendIfHead(entries, known, writes);
+    if (fast) {
+      this.hint.head = fast.head;
+      return fast.entries;
     }
     this.hint.head = undefined;
     const locked = await this.db

@@ -157,8 +157,7 @@ function fixed32<T>(rows: readonly T[], value: (row: T) => Buffer): Buffer {
 /** Row `u.i` (the unnest ordinality) of a `fixed32` column. */
 const nth32 = (blob: Buffer) => sql`substring(${blob}::bytea from (u.i::int - 1) * 32 + 1 for 32)`;
 
-/** Kysely implementation of the vault port; one instance per transaction. */
-// The read path's batched lookups (masked reads, reveals), compiled once (see CompiledOnce); the
+// The read path's lookups (masked reads, reveals), compiled once (see CompiledOnce); the
 // ids travel as one array parameter.
 const customersByIds = new CompiledOnce((db, ids: string[]) =>
   db
@@ -179,25 +178,9 @@ const ordersByIds = new CompiledOnce((db, ids: string[]) =>
     .where('o.id', '=', sql<string>`any(${ids}::text[])`),
 );
 
+/** Kysely implementation of the vault port; one instance per transaction. */
 export class KyselyVaultRepository implements VaultRepository {
   constructor(private readonly db: Kysely<Schema>) {}
-
-  private customerQuery() {
-    return this.db
-      .selectFrom('customers as c')
-      .leftJoin('customer_keys as k', 'k.customer_id', 'c.id')
-      .selectAll('c')
-      .select(['k.kek_version', 'k.wrapped_dek']);
-  }
-
-  private orderQuery() {
-    return this.db
-      .selectFrom('orders as o')
-      .innerJoin('customers as c', 'c.id', 'o.customer_id')
-      .leftJoin('customer_keys as k', 'k.customer_id', 'o.customer_id')
-      .selectAll('o')
-      .select(['c.erased_at', 'k.kek_version', 'k.wrapped_dek']);
-  }
 
   async insertCustomers(rows: readonly CustomerRow[], keys: readonly DataKeyRow[]): Promise<Set<string>> {
     if (rows.length === 0) return new Set();
@@ -312,8 +295,7 @@ export class KyselyVaultRepository implements VaultRepository {
   }
 
   async findCustomer(id: string): Promise<StoredCustomer | undefined> {
-    const r = await this.customerQuery().where('c.id', '=', id).executeTakeFirst();
-    return r ? toStoredCustomer(r) : undefined;
+    return (await this.findCustomers([id]))[0];
   }
 
   async findCustomers(ids: readonly string[]): Promise<StoredCustomer[]> {
@@ -323,8 +305,7 @@ export class KyselyVaultRepository implements VaultRepository {
   }
 
   async findOrder(id: string): Promise<StoredOrder | undefined> {
-    const r = await this.orderQuery().where('o.id', '=', id).executeTakeFirst();
-    return r ? toStoredOrder(r as OrderSelect) : undefined;
+    return (await this.findOrders([id]))[0];
   }
 
   async findOrders(ids: readonly string[]): Promise<StoredOrder[]> {

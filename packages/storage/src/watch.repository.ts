@@ -50,10 +50,8 @@ export class KyselyWatchRepository implements WatchRepository {
     return rows.map((r) => ({ seq: Number(r.seq), body: r.body as WatchEventInput }));
   }
 
-  async loadState(forUpdate = false): Promise<WatchStateRow | undefined> {
-    let q = this.db.selectFrom('watch_state').selectAll().where('id', '=', 1);
-    if (forUpdate) q = q.forUpdate();
-    const r = await q.executeTakeFirst();
+  async loadState(): Promise<WatchStateRow | undefined> {
+    const r = await this.db.selectFrom('watch_state').selectAll().where('id', '=', 1).executeTakeFirst();
     return r
       ? { ledgerCursor: Number(r.ledger_cursor), eventsCursor: Number(r.events_cursor), snapshot: r.snapshot }
       : undefined;

@@ -61,7 +61,6 @@ export interface RiskLabelRow {
 
 /** Decisions, reviews, appeals, the rule log, promotions and list prices. Holds no rules of its own. */
 export interface RiskRepository {
-  /** Inserts decisions; a re-scored order replaces its earlier decision unless a person already reviewed it. */
   /** Stores decisions, one row per order (distinct order ids); a reviewed or appealed decision stays as it was. */
   upsertDecisions(rows: readonly RiskDecisionRow[]): Promise<void>;
   findDecision(orderId: string): Promise<RiskDecisionRow | undefined>;

@@ -28,11 +28,11 @@ export interface WatchRepository {
     receivedAt: Date,
   ): Promise<void>;
   eventsAfter(seq: number, limit: number): Promise<Array<{ seq: number; body: WatchEventInput }>>;
-  /** The watcher's state; `forUpdate` locks it until the transaction ends (one watcher at a time). */
-  loadState(forUpdate?: boolean): Promise<WatchStateRow | undefined>;
+  /** The watcher's saved state, snapshot included (read to restore from it, after `lockCursors`). */
+  loadState(): Promise<WatchStateRow | undefined>;
   /**
-   * The watcher's cursors without its snapshot (which grows to hundreds of kilobytes), locked like
-   * `loadState(true)`: what every tick needs; the snapshot is read only to restore from it.
+   * The watcher's cursors without its snapshot (which grows to hundreds of kilobytes), locked until
+   * the transaction ends (one watcher at a time): what every tick needs.
    */
   lockCursors(): Promise<{ ledgerCursor: number; eventsCursor: number } | undefined>;
   saveState(state: WatchStateRow, at: Date): Promise<void>;
