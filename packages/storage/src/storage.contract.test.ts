@@ -5,7 +5,6 @@ import {
   openNote,
   orderFixture,
   type RequestContext,
-  type StaffMember,
 } from '@cordon/core';
 import { testRuntime } from '@cordon/server';
 import { sql } from 'kysely';
@@ -13,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
 import { newKeyring } from './keyring.file';
 import { LATEST_SCHEMA, migrate } from './migrations';
+import { staffMember } from './testing/staff-member';
 import { disposeDatabase, resetDatabase, testDatabases } from './testing/test-databases';
 import { repositoriesFor } from './unit-of-work';
 
@@ -331,21 +331,9 @@ for (const backend of await testDatabases()) {
       it('finds people and token holders by id, ignoring unknown and repeated ids', async () => {
         const repos = repositoriesFor(database.db);
         const at = new Date('2026-11-29T08:00:00Z');
-        const person = (id: string, status: StaffMember['status']): StaffMember => ({
-          id,
-          name: `Agent ${id}`,
-          role: 'support_agent',
-          team: 'care',
-          merchant: null,
-          shift: { start: '09:00', end: '18:00', tz: 'Asia/Shanghai' },
-          status,
-          since: null,
-          revealQuota: null,
-          updatedAt: at,
-        });
         // Ids are external: quotes, commas and braces must not break the array parameter.
         const ids = ['a1', 'a"2', 'a,3', '{a4}'];
-        await repos.staff.upsert(ids.map((id, i) => person(id, i === 3 ? 'departed' : 'active')));
+        await repos.staff.upsert(ids.map((id, i) => staffMember(id, i === 3 ? 'departed' : 'active')));
         for (const [i, id] of ids.entries()) {
           await repos.staff.insertToken({
             id: `tok${i}`,
@@ -502,19 +490,7 @@ for (const backend of await testDatabases()) {
             await sql<{ n: number }>`select count(*)::int as n from pg_locks
               where locktype = 'advisory' and pid = pg_backend_pid() and classid = 72616402`.execute(db)
           ).rows[0]?.n;
-        const person = (id: string): StaffMember => ({
-          id,
-          name: `Agent ${id}`,
-          role: 'support_agent',
-          team: 'cs',
-          merchant: null,
-          shift: { start: '09:00', end: '18:00', tz: 'Asia/Shanghai' },
-          status: id === 'c' ? 'departed' : 'active',
-          since: null,
-          revealQuota: null,
-          updatedAt: new Date('2026-11-01T00:00:00Z'),
-        });
-        await repositoriesFor(database.db).staff.upsert([person('a'), person('c')]);
+        await repositoriesFor(database.db).staff.upsert([staffMember('a'), staffMember('c', 'departed')]);
         // One connection throughout, so the last check looks at the same session the locks were in.
         await database.db.connection().execute(async (conn) => {
           await conn.transaction().execute(async (tx) => {
@@ -522,7 +498,7 @@ for (const backend of await testDatabases()) {
             // The people come with their locks: those in the directory, as stored.
             const people = await repos.access.lockStaff(['b', 'a', 'c', 'a']);
             expect(people.map((p) => `${p.id}:${p.status}`).sort()).toEqual(['a:active', 'c:departed']);
-            expect(people.find((p) => p.id === 'a')).toEqual(person('a'));
+            expect(people.find((p) => p.id === 'a')).toEqual(staffMember('a'));
             expect(await held(tx)).toBe(3);
             await repos.access.lockStaff(['a']);
             expect(await held(tx)).toBe(3);
@@ -548,9 +524,7 @@ for (const backend of await testDatabases()) {
               eventsCursor: 7,
             });
             const lock = await sql<{ n: number }>`select count(*)::int as n from pg_locks
-              where locktype = 'tuple' or (locktype = 'transactionid' and pid = pg_backend_pid())`.execute(
-              tx,
-            );
+              where pid = pg_backend_pid() and locktype in ('tuple', 'transactionid')`.execute(tx);
             expect(lock.rows[0]?.n).toBeGreaterThan(0);
             expect((await repositoriesFor(tx).watch.loadState())?.snapshot).toEqual(snapshot);
           });

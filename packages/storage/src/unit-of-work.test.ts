@@ -1,7 +1,7 @@
-import type { StaffMember } from '@cordon/core';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from './database';
+import { staffMember } from './testing/staff-member';
 import { disposeDatabase, resetDatabase, testDatabases } from './testing/test-databases';
 import { KyselyUnitOfWork, repositoriesFor } from './unit-of-work';
 
@@ -17,21 +17,6 @@ class StatementCounter implements KyselyPlugin {
   }
 }
 
-function person(id: string): StaffMember {
-  return {
-    id,
-    name: `Agent ${id}`,
-    role: 'support_agent',
-    team: 'cs',
-    merchant: null,
-    shift: { start: '00:00', end: '23:59', tz: 'UTC' },
-    status: 'active',
-    since: null,
-    revealQuota: null,
-    updatedAt: new Date('2026-11-01T00:00:00Z'),
-  };
-}
-
 for (const backend of await testDatabases()) {
   describe.skipIf(backend.skipReason !== undefined)(`unit of work: batched lookups (${backend.name})`, () => {
     let database: Database;
@@ -45,7 +30,7 @@ for (const backend of await testDatabases()) {
     beforeEach(async () => {
       await resetDatabase(database);
       const repos = repositoriesFor(database.db);
-      await repos.staff.upsert([person('s1'), person('s2')]);
+      await repos.staff.upsert([staffMember('s1'), staffMember('s2')]);
       for (const [token, staffId] of [
         ['tok1', 's1'],
         ['tok2', 's2'],
@@ -84,7 +69,7 @@ for (const backend of await testDatabases()) {
       const uow = new KyselyUnitOfWork(database.db.withPlugin(counter));
       const first = await uow.read((repos) => repos.staff.find('s1'));
       expect(first?.status).toBe('active');
-      await repositoriesFor(database.db).staff.upsert([{ ...person('s1'), status: 'departed' }]);
+      await repositoriesFor(database.db).staff.upsert([staffMember('s1', 'departed')]);
       const second = await uow.read((repos) => repos.staff.find('s1'));
       expect(second?.status).toBe('departed');
       expect(counter.count).toBe(2);
