@@ -1,5 +1,5 @@
-import { LiveWatcher, systemClock } from '@cordon/core';
-import { describe, expect, it } from 'vitest';
+import { LiveWatcher, systemClock, WatchEngine } from '@cordon/core';
+import { describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../../testing/test-app';
 
 const allDay = { start: '00:00', end: '00:00', tz: 'Asia/Shanghai' };
@@ -195,5 +195,49 @@ describe('watch over HTTP', () => {
     expect((await post([event(20)])).statusCode).toBe(200);
     expect((await watcher.tick()).processed).toBe(1);
     expect((await watcher.tick()).processed).toBe(0);
+  });
+  it('a tick with hundreds of events gives the event loop turns while it works through them', async () => {
+    const at = (i: number) =>
+      new Date(Date.now() - 3_600_000 + i * 1000).toISOString().replace('Z', '+00:00');
+    const events = Array.from({ length: 300 }, (_, i) => ({
+      ts: at(i),
+      actor: 'x1',
+      action: 'view',
+      count: 1,
+      system: 'erp',
+    }));
+    const posted = await t.app.inject({
+      method: 'POST',
+      url: '/v1/events',
+      headers: t.headers,
+      payload: events,
+    });
+    expect(posted.statusCode, posted.body).toBe(200);
+    // Counts the engine's pushes between two turns of the event loop (a self-renewing setImmediate):
+    // without yields, all 300 would run in one turn, and every request would wait behind them.
+    const push = vi.spyOn(WatchEngine.prototype, 'push');
+    let sinceTurn = 0;
+    let mostInOneTurn = 0;
+    let turns = true;
+    const turn = () => {
+      mostInOneTurn = Math.max(mostInOneTurn, push.mock.calls.length - sinceTurn);
+      sinceTurn = push.mock.calls.length;
+      if (turns) setImmediate(turn);
+    };
+    setImmediate(turn);
+    try {
+      const watcher = new LiveWatcher({
+        uow: t.runtime.uow,
+        clock: systemClock,
+        options: { containSeverity: 'high' },
+      });
+      expect((await watcher.tick()).processed).toBe(300);
+    } finally {
+      turns = false;
+      push.mockRestore();
+    }
+    turn();
+    expect(mostInOneTurn).toBeGreaterThan(0);
+    expect(mostInOneTurn).toBeLessThanOrEqual(64);
   });
 });
