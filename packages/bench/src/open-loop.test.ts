@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLoop } from './open-loop';
+import { openLoop, openLoopInWorker } from './open-loop';
 
 /** A real HTTP server that answers every POST after `delayMs`, counting arrivals per 100 ms window. */
 describe('open-loop load', () => {
@@ -109,5 +109,25 @@ describe('open-loop load', () => {
         next: () => ({ headers: {}, body: '' }),
       }),
     ).rejects.toThrow(/must be positive/);
+  });
+  it('runs in a worker of its own, sending the given bodies in order and naming the first failure', async () => {
+    reset();
+    const r = await openLoopInWorker({
+      url,
+      path: '/x',
+      rate: 100,
+      seconds: 0.3,
+      connections: 4,
+      headers: { 'content-type': 'text/plain' },
+      bodies: ['a', 'b', 'fail'],
+    });
+    expect(r.sent).toBe(30);
+    expect(r.ok).toBe(20);
+    expect(r.errors).toBe(10);
+    expect(r.firstFailure).toEqual({ status: 400, body: '{"ok":true}' });
+    expect(bodies.slice(0, 6)).toEqual(['a', 'b', 'fail', 'a', 'b', 'fail']);
+    await expect(
+      openLoopInWorker({ url, path: '/x', rate: 1, seconds: 1, connections: 1, headers: {}, bodies: [] }),
+    ).rejects.toThrow(/no bodies/);
   });
 });

@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import { Pool } from 'undici';
 
 /**
@@ -120,4 +121,46 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
     max: quantile(sorted, 1),
     sendLagMax,
   };
+}
+
+/** What a worker-run load needs: plain data only (the bodies are made beforehand, in order). */
+export interface OpenLoopJob {
+  url: string;
+  path: string;
+  rate: number;
+  seconds: number;
+  connections: number;
+  headers: Record<string, string>;
+  /** Sent in order, one per due time (cycled if fewer than rate × seconds). */
+  bodies: readonly string[];
+}
+
+export interface OpenLoopJobResult extends OpenLoopResult {
+  /** The first answer that was not 2xx: its status and the start of its body. */
+  firstFailure: { status: number; body: string } | undefined;
+}
+
+/**
+ * Runs `openLoop` in a worker thread of its own: the generator's event loop and heap are then its
+ * own, so neither the caller's garbage collections (a bench process holds hundreds of megabytes of
+ * fixtures) nor its other work make requests leave late.
+ */
+export function openLoopInWorker(job: OpenLoopJob): Promise<OpenLoopJobResult> {
+  if (job.bodies.length === 0) return Promise.reject(new Error('open-loop load: no bodies to send'));
+  // The worker registers tsx itself before importing its TypeScript entry: Node 20 loads a worker's
+  // entry before any inherited `--import` loader applies to it.
+  const entry = new URL('./open-loop.worker.ts', import.meta.url).href;
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+  const worker = new Worker(boot, { eval: true, workerData: job });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m: { result?: OpenLoopJobResult; error?: string }) => {
+      if (m.result) resolve(m.result);
+      else reject(new Error(`open-loop worker: ${m.error ?? 'no result'}`));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`open-loop worker exited with ${code}`));
+    });
+  });
 }

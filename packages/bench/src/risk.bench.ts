@@ -31,7 +31,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { type RawBuilder, sql } from 'kysely';
 import { BENCH_CTX, cpuDuring, cpuFigures, openBenchDatabase, startBenchServer } from './bench-server';
-import { openLoop } from './open-loop';
+import { openLoopInWorker } from './open-loop';
 import type { Figure } from './report';
 import { progress } from './report';
 import {
@@ -487,25 +487,20 @@ async function atRate(
     `POST /v1/risk/score offered at ${rate}/s for ${options.seconds} s (open loop)`,
   );
   const source = new BodySource(templates, tag);
-  let firstError: string | undefined;
-  const runs = await Promise.all(
-    urls.map((url) =>
-      openLoop({
-        url,
-        path: '/v1/risk/score',
-        rate: rate / urls.length,
-        seconds: options.seconds,
-        connections: Math.max(1, Math.round(options.connections / urls.length)),
-        next: () => ({
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: source.body(),
-        }),
-        onResponse: (status, body) => {
-          if (status !== 200 && firstError === undefined) firstError = `${status} ${errorCode(body)}`;
-        },
-      }),
-    ),
-  );
+  const perUrl = rate / urls.length;
+  // Bodies made beforehand (the generator runs in a worker of its own, see openLoopInWorker).
+  const jobs = urls.map((url) => ({
+    url,
+    path: '/v1/risk/score',
+    rate: perUrl,
+    seconds: options.seconds,
+    connections: Math.max(1, Math.round(options.connections / urls.length)),
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    bodies: Array.from({ length: Math.ceil(perUrl * options.seconds) }, () => source.body()),
+  }));
+  const runs = await Promise.all(jobs.map((job) => openLoopInWorker(job)));
+  const failure = runs.find((r) => r.firstFailure)?.firstFailure;
+  const firstError = failure ? `${failure.status} ${errorCode(failure.body)}` : undefined;
   const errors = runs.reduce((n, r) => n + r.errors, 0);
   if (errors > 0)
     process.stderr.write(
