@@ -510,6 +510,51 @@ for (const backend of await testDatabases()) {
         });
       });
 
+      it.skipIf(backend.name !== 'postgres')(
+        'counters read after the lock include a grant committed while the lock was awaited',
+        async () => {
+          await repositoriesFor(database.db).staff.upsert([staffMember('p')]);
+          const now = new Date();
+          const ask = {
+            ticketIds: [],
+            openTicketPairs: [],
+            orderIds: [],
+            counters: [{ staffId: 'p', customerId: 'C9' }],
+            holds: [],
+          };
+          let releaseFirst: () => void = () => {};
+          const firstMayCommit = new Promise<void>((r) => {
+            releaseFirst = r;
+          });
+          let firstHolds: () => void = () => {};
+          const firstHasLock = new Promise<void>((r) => {
+            firstHolds = r;
+          });
+          // The first transaction takes p's lock, records a grant, and commits only when told.
+          const first = database.db.transaction().execute(async (tx) => {
+            const repos = repositoriesFor(tx);
+            await repos.access.lockStaff(['p']);
+            await repos.access.recordGrants([{ staffId: 'p', kind: 'reveal', customerId: 'C9', at: now }]);
+            firstHolds();
+            await firstMayCommit;
+          });
+          await firstHasLock;
+          // The second locks p meanwhile: it waits, and the counters it reads next must include the
+          // grant the first committed while it waited (else a quota could be passed by one).
+          const second = database.db.transaction().execute(async (tx) => {
+            const repos = repositoriesFor(tx);
+            await repos.access.lockStaff(['p']);
+            return repos.access.policyFacts(ask, new Date(now.getTime() + 1));
+          });
+          await new Promise((r) => setTimeout(r, 200));
+          releaseFirst();
+          await first;
+          expect((await second).counters).toEqual([
+            { revealed24h: 1, alreadyRevealed: true, searchesLastMinute: 0, breakGlass24h: 0 },
+          ]);
+        },
+      );
+
       it("reads the watcher's cursors without its snapshot, locked, and the snapshot only when asked", async () => {
         const repos = repositoriesFor(database.db);
         expect(await database.db.transaction().execute((tx) => repositoriesFor(tx).watch.lockCursors())).toBe(
