@@ -251,21 +251,24 @@ export class KyselyAccessRepository implements AccessRepository {
   }
 
   async insertAlert(row: SecurityAlertRow): Promise<void> {
-    await this.db
-      .insertInto('security_alerts')
-      .values({
-        id: row.id,
-        kind: row.kind,
-        severity: row.severity,
-        staff_id: row.staffId,
-        subject: row.subject,
-        detail: JSON.stringify(row.detail),
-        created_at: row.createdAt,
-        status: row.status,
-        body: row.body === undefined ? null : JSON.stringify(row.body),
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    await this.insertAlerts([row]);
+  }
+
+  async insertAlerts(rows: readonly SecurityAlertRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // One statement for any number of alerts (a watcher tick can raise many): each column travels
+    // as one array, so the statement's text, and its prepared plan, are the same for any count.
+    await sql`
+      insert into security_alerts (id, kind, severity, staff_id, subject, detail, created_at, status, body)
+      select u.id, u.kind, u.severity, u.staff_id, u.subject, u.detail::jsonb, u.created_at, u.status,
+             u.body::jsonb
+      from unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.kind)}::text[],
+                  ${rows.map((r) => r.severity)}::text[], ${rows.map((r) => r.staffId)}::text[],
+                  ${rows.map((r) => r.subject)}::text[], ${rows.map((r) => JSON.stringify(r.detail))}::text[],
+                  ${rows.map((r) => r.createdAt.toISOString())}::timestamptz[], ${rows.map((r) => r.status)}::text[],
+                  ${rows.map((r) => (r.body === undefined ? null : JSON.stringify(r.body)))}::text[])
+        as u(id, kind, severity, staff_id, subject, detail, created_at, status, body)
+      on conflict (id) do nothing`.execute(this.db);
   }
 
   async listAlerts(

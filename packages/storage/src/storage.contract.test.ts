@@ -555,6 +555,35 @@ for (const backend of await testDatabases()) {
         },
       );
 
+      it('stores several alerts in one statement, leaving an id already stored as it was', async () => {
+        const repos = repositoriesFor(database.db);
+        const at = (s: number) => new Date(Date.UTC(2026, 10, 30, 1, 0, s));
+        const alert = (id: string, s: number, body?: unknown) => ({
+          id,
+          kind: 'watch',
+          severity: 'high' as const,
+          staffId: 'a1',
+          subject: 'a1',
+          detail: { score: 0.97, reasons: 'volume off_shift', hot: true },
+          createdAt: at(s),
+          status: 'open' as const,
+          ...(body === undefined ? {} : { body }),
+        });
+        await repos.access.insertAlert(alert('wa_1', 1, { reasons: [{ code: 'volume' }], "quote's": '"x"' }));
+        await repos.access.insertAlerts([]);
+        await repos.access.insertAlerts([
+          alert('wa_1', 9, { replaced: true }),
+          alert('wa_2', 2),
+          alert('wa_3', 3, [1, 2]),
+        ]);
+        const stored = await repos.access.listAlerts(undefined, 10);
+        expect(stored).toEqual([
+          alert('wa_3', 3, [1, 2]),
+          alert('wa_2', 2),
+          alert('wa_1', 1, { reasons: [{ code: 'volume' }], "quote's": '"x"' }),
+        ]);
+      });
+
       it("reads the watcher's cursors without its snapshot, locked, and the snapshot only when asked", async () => {
         const repos = repositoriesFor(database.db);
         expect(await database.db.transaction().execute((tx) => repositoriesFor(tx).watch.lockCursors())).toBe(

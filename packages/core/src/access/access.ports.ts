@@ -192,6 +192,8 @@ export interface AccessRepository {
     review: { status: 'justified' | 'unjustified'; reviewer: string; at: Date; note: string },
   ): Promise<boolean>;
   insertAlert(row: SecurityAlertRow): Promise<void>;
+  /** Several alerts in one statement; an id already stored is left as it is (alert ids are deterministic). */
+  insertAlerts(rows: readonly SecurityAlertRow[]): Promise<void>;
   listAlerts(status: SecurityAlertRow['status'] | undefined, limit: number): Promise<SecurityAlertRow[]>;
   insertExport(row: ExportRow): Promise<void>;
   findExport(id: string): Promise<ExportRow | undefined>;

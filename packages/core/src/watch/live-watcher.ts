@@ -49,6 +49,28 @@ const watchActor: RequestContext = {
   requestId: 'watch',
 };
 
+/** A watch alert's stored id: derived from the alert's own, so a replayed alert is stored once. */
+const alertIdOf = (alert: WatchAlert): string => `wa_${alert.id}`;
+
+/** The stored form of a watch alert. */
+function alertRow(alert: WatchAlert, now: Date): SecurityAlertRow {
+  return {
+    id: alertIdOf(alert),
+    kind: 'watch',
+    severity: alert.severity,
+    staffId: alert.actor,
+    subject: alert.actor,
+    detail: {
+      score: Math.round(alert.score * 100) / 100,
+      reasons: alert.reasons.map((r) => r.code).join(' '),
+      at: alert.at,
+    },
+    createdAt: now,
+    status: 'open',
+    body: alert,
+  };
+}
+
 /**
  * Runs watch over the live stream: the ledger (every person's access in Cordon) and the events other
  * systems posted, in arrival order, each read once. The cursors and the engine's snapshot are saved
@@ -142,8 +164,10 @@ export class LiveWatcher {
       if (scannedLedger) this.cursors.ledger = to - 1;
       const lastExternal = external[external.length - 1];
       if (lastExternal) this.cursors.events = lastExternal.seq;
+      // The tick's alerts in one statement, then containment for those at its severity.
+      await repos.access.insertAlerts(alerts.map((alert) => alertRow(alert, now)));
       for (const alert of alerts) {
-        const contained = await this.store(repos, alert, now);
+        const contained = await this.contain(repos, alert, now);
         notify.push({ alert, contained });
       }
       const moved = scannedLedger || external.length > 0;
@@ -170,30 +194,14 @@ export class LiveWatcher {
     return result;
   }
 
-  /** Stores an alert and, at or above the containment severity, pauses the person's rights (ledgered). */
-  private async store(repos: Repositories, alert: WatchAlert, now: Date): Promise<boolean> {
-    const row: SecurityAlertRow = {
-      id: `wa_${alert.id}`,
-      kind: 'watch',
-      severity: alert.severity,
-      staffId: alert.actor,
-      subject: alert.actor,
-      detail: {
-        score: Math.round(alert.score * 100) / 100,
-        reasons: alert.reasons.map((r) => r.code).join(' '),
-        at: alert.at,
-      },
-      createdAt: now,
-      status: 'open',
-      body: alert,
-    };
-    await repos.access.insertAlert(row);
+  /** At or above the containment severity, pauses the person's rights (ledgered); true if it did. */
+  private async contain(repos: Repositories, alert: WatchAlert, now: Date): Promise<boolean> {
     if (severityRank(alert.severity) < severityRank(this.deps.options.containSeverity)) return false;
     const existing = await repos.watch.findHold(alert.actor);
     if (existing && existing.status !== 'released') return false;
     await repos.watch.upsertHold({
       staffId: alert.actor,
-      alertId: row.id,
+      alertId: alertIdOf(alert),
       severity: alert.severity,
       reason: alert.reasons.map((r) => r.code).join(', '),
       createdAt: now,
@@ -204,7 +212,12 @@ export class LiveWatcher {
     });
     await repos.ledger.append([
       entryFor(watchActor, now, 'contain', {
-        detail: { subject: alert.actor, alert: row.id, severity: alert.severity, decision: 'paused' },
+        detail: {
+          subject: alert.actor,
+          alert: alertIdOf(alert),
+          severity: alert.severity,
+          decision: 'paused',
+        },
       }),
     ]);
     return true;
