@@ -2,6 +2,7 @@ import {
   CordonError,
   entryEncoder,
   type JournalWrites,
+  journalRowCount,
   type LedgerEntry,
   type LedgerEntryInput,
   type LedgerRepository,
@@ -124,8 +125,7 @@ export class KyselyLedgerRepository implements LedgerRepository {
 
   /** The statements that write `writes` with the entries; rows without entries to go with are refused. */
   private companionsOf(writes: JournalWrites | undefined, inputs: readonly LedgerEntryInput[]): Companion[] {
-    if (!writes || ((writes.riskDecisions?.length ?? 0) === 0 && (writes.grants?.length ?? 0) === 0))
-      return [];
+    if (!writes || journalRowCount(writes) === 0) return [];
     if (inputs.length === 0) {
       throw new CordonError('CORDON_ERR_INTERNAL', 'Rows written with the ledger need entries to go with.');
     }

@@ -1,6 +1,7 @@
 import {
   GroupCommit,
   type JournalWrites,
+  journalRowCount,
   type LedgerEntry,
   type LedgerEntryInput,
   type Repositories,
@@ -139,8 +140,7 @@ interface GroupItem {
 export class KyselyUnitOfWork implements UnitOfWork {
   private readonly groups = new GroupCommit<GroupItem, LedgerEntry[]>(
     (items) => this.commitGroup(items),
-    (item) =>
-      item.entries.length + (item.writes?.riskDecisions?.length ?? 0) + (item.writes?.grants?.length ?? 0),
+    (item) => item.entries.length + journalRowCount(item.writes),
     MAX_GROUP_WEIGHT,
   );
   /** The head this process's last append left (group commits and transactions alike; see `appendGroup`). */
@@ -198,12 +198,7 @@ export class KyselyUnitOfWork implements UnitOfWork {
   }
 
   async journal(writes: JournalWrites, entries: LedgerEntryInput[]): Promise<void> {
-    if (
-      (writes.riskDecisions?.length ?? 0) === 0 &&
-      (writes.grants?.length ?? 0) === 0 &&
-      entries.length === 0
-    )
-      return;
+    if (journalRowCount(writes) === 0 && entries.length === 0) return;
     await this.groups.submit({ entries, writes });
   }
 

@@ -44,6 +44,11 @@ export interface JournalWrites {
   grants?: readonly GrantRow[];
 }
 
+/** How many rows `writes` carries (0 for none): what a group commit weighs, and whether there is anything to write. */
+export function journalRowCount(writes: JournalWrites | undefined): number {
+  return (writes?.riskDecisions?.length ?? 0) + (writes?.grants?.length ?? 0);
+}
+
 /**
  * Runs work in one database transaction: either everything it wrote (data and ledger entries)
  * commits, or nothing does.
