@@ -25,7 +25,6 @@ for (const backend of await testDatabases()) {
     });
     afterAll(async () => {
       await disposeDatabase(database);
-      await database.close();
     });
     beforeEach(async () => {
       await resetDatabase(database);
